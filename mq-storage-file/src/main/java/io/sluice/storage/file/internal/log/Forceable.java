@@ -1,0 +1,17 @@
+package io.sluice.storage.file.internal.log;
+
+import java.io.IOException;
+
+/** Something the group committer can force to disk: a partition log or the state journal. */
+public interface Forceable {
+  /** Forces what was written before the call and makes it visible. */
+  void force() throws IOException;
+
+  /** Whether a writer is between entering and finishing a write (the committer waits briefly). */
+  default boolean writesInProgress() {
+    return false;
+  }
+
+  /** Fails every queued append (the round failed before writing them). */
+  default void failQueued(RuntimeException cause) {}
+}

@@ -1,0 +1,170 @@
+package io.sluice.storage.file.internal.log;
+
+import io.sluice.api.TopicConfig;
+import io.sluice.api.error.InvalidPartitionException;
+import io.sluice.spi.PartitionInfo;
+import io.sluice.spi.TopicInfo;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One topic on disk: {@code topics/<name>/topic.properties} (its configuration, replaced
+ * atomically) and one directory per partition ({@code topics/<name>/<partition>/}). A topic exists
+ * once its properties file does.
+ */
+public final class TopicLog {
+  /** The configuration file's name. */
+  public static final String CONFIG_FILE = "topic.properties";
+
+  private final String name;
+  private final Path dir;
+  private final LogSettings settings;
+  private volatile TopicConfig config;
+  private volatile SegmentSet[] partitions;
+  private final AtomicInteger nextUnkeyed = new AtomicInteger();
+
+  private TopicLog(String name, Path dir, LogSettings settings) {
+    this.name = name;
+    this.dir = dir;
+    this.settings = settings;
+  }
+
+  /** Creates a topic's directory and configuration, then its partitions. */
+  public static TopicLog create(String name, Path dir, TopicConfig config, LogSettings s, long now)
+      throws IOException {
+    Files.createDirectories(dir);
+    TopicLog t = new TopicLog(name, dir, s);
+    t.writeConfig(config);
+    t.config = config;
+    t.partitions = new SegmentSet[0];
+    t.openPartitions(config.partitions(), now);
+    return t;
+  }
+
+  /** Opens an existing topic, or returns null if its configuration was never written. */
+  public static TopicLog open(String name, Path dir, LogSettings s, long now) throws IOException {
+    Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    TopicLog t = new TopicLog(name, dir, s);
+    t.config = readConfig(file);
+    t.partitions = new SegmentSet[0];
+    t.openPartitions(t.config.partitions(), now);
+    return t;
+  }
+
+  private void openPartitions(int count, long now) throws IOException {
+    SegmentSet[] grown = Arrays.copyOf(partitions, count);
+    for (int p = partitions.length; p < count; p++) {
+      grown[p] = SegmentSet.open(name, p, dir.resolve(Integer.toString(p)), settings, now);
+    }
+    partitions = grown;
+  }
+
+  /** Raises the partition count (the caller serializes topic changes). */
+  public void grow(int count, long now) throws IOException {
+    TopicConfig grown = config.withPartitions(count);
+    writeConfig(grown);
+    config = grown;
+    openPartitions(count, now);
+  }
+
+  /** The topic's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The topic's current configuration. */
+  public TopicConfig config() {
+    return config;
+  }
+
+  /** How many partitions the topic has. */
+  public int partitionCount() {
+    return partitions.length;
+  }
+
+  /** A partition's log, or {@link InvalidPartitionException}. */
+  public SegmentSet partition(int p) {
+    SegmentSet[] all = partitions;
+    if (p < 0 || p >= all.length) {
+      throw new InvalidPartitionException(name, p, all.length);
+    }
+    return all[p];
+  }
+
+  /** The partition for one call's unkeyed messages: round-robin across calls. */
+  public int nextUnkeyedPartition() {
+    return Math.floorMod(nextUnkeyed.getAndIncrement(), partitions.length);
+  }
+
+  /** The configuration and each partition's retained range. */
+  public TopicInfo info() {
+    SegmentSet[] all = partitions;
+    List<PartitionInfo> infos = new ArrayList<>(all.length);
+    for (SegmentSet s : all) {
+      infos.add(new PartitionInfo(s.partition(), s.logStart(), s.endOffset()));
+    }
+    return new TopicInfo(name, config, infos);
+  }
+
+  /** Every partition's log. */
+  public List<SegmentSet> partitions() {
+    return List.of(partitions);
+  }
+
+  private void writeConfig(TopicConfig c) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("format", "1");
+    p.setProperty("partitions", Integer.toString(c.partitions()));
+    p.setProperty("retention", c.retention() == null ? "" : c.retention().toString());
+    p.setProperty("retentionBytes", Long.toString(c.retentionBytes()));
+    p.setProperty("retainUntilConsumed", Boolean.toString(c.retainUntilConsumed()));
+    p.setProperty("dedupeWindow", c.dedupeWindow().toString());
+    p.setProperty("maxMessageBytes", Integer.toString(c.maxMessageBytes()));
+    StringWriter text = new StringWriter();
+    p.store(text, "Sluice topic " + name);
+    Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
+    try (FileChannel ch =
+        settings
+            .io()
+            .open(
+                tmp,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+      FileIo.writeFully(ch, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), 0);
+      ch.force(true);
+    }
+    settings.io().move(tmp, dir.resolve(CONFIG_FILE));
+    settings.io().forceDirectory(dir);
+    settings.io().forceDirectory(dir.getParent());
+  }
+
+  private static TopicConfig readConfig(Path file) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+    String retention = p.getProperty("retention", "");
+    return new TopicConfig(
+        Integer.parseInt(p.getProperty("partitions")),
+        retention.isEmpty() ? null : Duration.parse(retention),
+        Long.parseLong(p.getProperty("retentionBytes", "0")),
+        Boolean.parseBoolean(p.getProperty("retainUntilConsumed", "false")),
+        Duration.parse(p.getProperty("dedupeWindow")),
+        Integer.parseInt(p.getProperty("maxMessageBytes")));
+  }
+}

@@ -1,0 +1,101 @@
+package io.sluice.storage.file;
+
+import io.sluice.api.Message;
+import io.sluice.api.Receipt;
+import io.sluice.api.TopicConfig;
+import io.sluice.spi.OutgoingMessage;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The child JVM of the crash tests. {@code hold <dir>}: open the store, print {@code OPEN;}, wait
+ * to be killed. {@code produce <dir> <threads> <firstId> <keyed> <sync|os|interval> [resendFile]}:
+ * send from several threads until killed, printing {@code S <id>;} before each send and {@code R
+ * <id> <partition> <offset> <duplicate>;} after each receipt (a line counts only if it ends with
+ * {@code ;}).
+ */
+public final class ChildProducer {
+  static final String TOPIC = "crash";
+  static final int PARTITIONS = 2;
+
+  private static final ReentrantLock OUT = new ReentrantLock();
+  private static final PrintStream STDOUT =
+      new PrintStream(System.out, false, StandardCharsets.UTF_8);
+
+  private ChildProducer() {}
+
+  public static void main(String[] args) throws Exception {
+    Durability durability =
+        args.length > 5 && args[5].equals("os")
+            ? Durability.OS
+            : args.length > 5 && args[5].equals("interval")
+                ? Durability.interval(java.time.Duration.ofMillis(50))
+                : Durability.SYNC;
+    FileStorage store =
+        FileStorage.open(
+            FileStorageConfig.builder(Path.of(args[1])).durability(durability).build());
+    if (args[0].equals("hold")) {
+      print("OPEN;");
+      new java.util.concurrent.CountDownLatch(1).await();
+      return;
+    }
+    store.createTopic(TOPIC, TopicConfig.partitions(PARTITIONS));
+    int threads = Integer.parseInt(args[2]);
+    AtomicLong next = new AtomicLong(Long.parseLong(args[3]));
+    boolean keyed = Boolean.parseBoolean(args[4]);
+    if (args.length > 6) {
+      for (String line : Files.readAllLines(Path.of(args[6]))) {
+        send(store, Long.parseLong(line.trim()), keyed);
+      }
+    }
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      running.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (true) {
+                      send(store, next.getAndIncrement(), keyed);
+                    }
+                  }));
+    }
+    for (Thread t : running) {
+      t.join();
+    }
+  }
+
+  private static void send(FileStorage store, long id, boolean keyed) {
+    print("S " + id + ";");
+    Receipt r = store.append(TOPIC, List.of(OutgoingMessage.of(message(id, keyed)))).get(0);
+    print("R " + id + " " + r.partition() + " " + r.offset() + " " + r.duplicate() + ";");
+  }
+
+  /** The message for an id: payload and key derived from it, so the parent can check bytes. */
+  static Message message(long id, boolean keyed) {
+    Message.Builder b = Message.builder(payload(id)).key("k" + (id % 5));
+    if (keyed) {
+      b.idempotencyKey("i" + id);
+    }
+    return b.build();
+  }
+
+  static String payload(long id) {
+    return "id:" + id + ":" + "x".repeat((int) (id % 97));
+  }
+
+  private static void print(String line) {
+    OUT.lock();
+    try {
+      STDOUT.println(line);
+      STDOUT.flush();
+    } finally {
+      OUT.unlock();
+    }
+  }
+}
