@@ -1,0 +1,111 @@
+package io.sluice.storage.jdbc;
+
+import io.sluice.api.error.InvalidConfigException;
+import io.sluice.storage.jdbc.internal.Statements;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * How a {@link JdbcStorage} uses its database.
+ *
+ * <pre>{@code
+ * JdbcStorageConfig config = JdbcStorageConfig.builder()
+ *     .schema("sluice")          // the default; a dedicated schema with its own Flyway history
+ *     .migrateOnStart(true)      // the default
+ *     .build();                  // clock: follows the database's clock
+ * }</pre>
+ *
+ * @param schema the schema holding Sluice's tables: a lowercase SQL identifier ({@code
+ *     [a-z_][a-z0-9_]{0,62}}); the only text ever interpolated into SQL, so it is validated here
+ * @param migrateOnStart run the Flyway migrations when the store is created
+ * @param clock the store clock; {@code null} means a clock that follows the database's clock
+ *     (sampled every 30 s), so hosts with skewed clocks agree on lease expiry
+ * @param maxPoolSize the pool size when the store owns its pool (built from a URL)
+ * @param retentionInterval how often retention runs in the background; {@code null} for never (call
+ *     {@link JdbcStorage#enforceRetention()} yourself)
+ */
+public record JdbcStorageConfig(
+    String schema,
+    boolean migrateOnStart,
+    InstantSource clock,
+    int maxPoolSize,
+    Duration retentionInterval) {
+
+  /** The default schema. */
+  public static final String DEFAULT_SCHEMA = "sluice";
+
+  /** Checks every field. */
+  public JdbcStorageConfig {
+    if (schema == null || !Statements.SCHEMA.matcher(schema).matches()) {
+      throw new InvalidConfigException(
+          "schema must be a lowercase SQL identifier matching "
+              + Statements.SCHEMA.pattern()
+              + ", found "
+              + (schema == null ? "null" : "\"" + schema + "\""));
+    }
+    if (maxPoolSize < 1) {
+      throw new InvalidConfigException("maxPoolSize must be at least 1, found " + maxPoolSize);
+    }
+    if (retentionInterval != null
+        && (retentionInterval.isNegative() || retentionInterval.isZero())) {
+      throw new InvalidConfigException(
+          "retentionInterval must be positive or null, found " + retentionInterval);
+    }
+  }
+
+  /** The defaults: schema {@code sluice}, migrate on start, database clock, pool of 10. */
+  public static JdbcStorageConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link JdbcStorageConfig}; {@link #build()} validates. */
+  public static final class Builder {
+    private String schema = DEFAULT_SCHEMA;
+    private boolean migrateOnStart = true;
+    private InstantSource clock;
+    private int maxPoolSize = 10;
+    private Duration retentionInterval = Duration.ofMinutes(5);
+
+    private Builder() {}
+
+    /** The schema for Sluice's tables (default {@code sluice}). */
+    public Builder schema(String schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    /** Whether to run migrations on start (default true). */
+    public Builder migrateOnStart(boolean migrateOnStart) {
+      this.migrateOnStart = migrateOnStart;
+      return this;
+    }
+
+    /** The store clock (default: follow the database's clock). */
+    public Builder clock(InstantSource clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** The pool size when the store owns the pool (default 10). */
+    public Builder maxPoolSize(int maxPoolSize) {
+      this.maxPoolSize = maxPoolSize;
+      return this;
+    }
+
+    /** How often retention runs in the background (default 5 minutes; null for never). */
+    public Builder retentionInterval(Duration retentionInterval) {
+      this.retentionInterval = retentionInterval;
+      return this;
+    }
+
+    /** The configuration. */
+    public JdbcStorageConfig build() {
+      return new JdbcStorageConfig(schema, migrateOnStart, clock, maxPoolSize, retentionInterval);
+    }
+  }
+}

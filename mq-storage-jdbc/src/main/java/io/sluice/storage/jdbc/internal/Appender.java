@@ -1,0 +1,320 @@
+package io.sluice.storage.jdbc.internal;
+
+import io.sluice.api.Message;
+import io.sluice.api.Partitioner;
+import io.sluice.api.Receipt;
+import io.sluice.api.error.InvalidMessageException;
+import io.sluice.api.internal.Validation;
+import io.sluice.spi.OutgoingMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Appends batches inside a transaction it is given (the store's own, or the caller's for the
+ * outbox).
+ *
+ * <p><b>No sequence gaps.</b> Offsets come from the partition's counter row, taken with {@code
+ * UPDATE ... RETURNING} and held until the transaction ends. A second append to the same partition
+ * waits for the first to commit or roll back before it gets its offsets, so per partition the
+ * commit order is the offset order and committed offsets always form a dense prefix: a reader that
+ * saw offset n committed has also seen every offset below n. Counter rows are taken in ascending
+ * partition order, so appends never deadlock each other.
+ *
+ * <p><b>Unkeyed batches</b> go to a partition whose counter row is free ({@code SKIP LOCKED}), so a
+ * long transaction holding one partition does not stall unkeyed producers; keyed and explicit
+ * partitions wait for their row.
+ */
+public final class Appender {
+  private final Statements sql;
+  private final Topics topics;
+  private final AtomicInteger rotation = new AtomicInteger();
+
+  /** An appender using these statements. */
+  public Appender(Statements sql, Topics topics) {
+    this.sql = sql;
+    this.topics = topics;
+  }
+
+  /**
+   * Appends the batch in the handle's current transaction and returns one receipt per message.
+   *
+   * @throws RetryableConflict when another transaction accepted one of the idempotency keys first
+   */
+  public List<Receipt> append(Handle h, String topic, List<OutgoingMessage> batch, Instant now) {
+    TopicRow row = topics.requireCached(h, topic);
+    if (!fits(row, batch)) {
+      topics.forget(topic); // maybe grown elsewhere: check against the current count
+      row = topics.requireCached(h, topic);
+    }
+    validate(row, batch);
+    Map<String, Receipt> seen = dedupe(h, row, batch, now);
+    Receipt[] receipts = new Receipt[batch.size()];
+    Map<Integer, List<Integer>> byPartition = plan(h, row, batch, seen, receipts);
+    List<Integer> accepted = new ArrayList<>();
+    for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
+      int partition = e.getKey();
+      List<Integer> indexes = e.getValue();
+      long end =
+          h.createQuery(sql.get("offset_reserve"))
+              .bind("count", indexes.size())
+              .bind("topicId", row.id())
+              .bind("partition", partition)
+              .mapTo(Long.class)
+              .one();
+      long offset = end - indexes.size();
+      PreparedBatch insert = h.prepareBatch(sql.get("message_insert"));
+      for (int i : indexes) {
+        Message m = batch.get(i).message();
+        Instant ts = m.timestamp() == null ? now : m.timestamp();
+        m = m.withTimestamp(ts.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        MessageRows.bind(insert, row.id(), partition, offset, m);
+        receipts[i] = new Receipt(topic, partition, offset, m.timestamp(), false);
+        offset++;
+        accepted.add(i);
+      }
+      insert.execute();
+    }
+    recordKeys(h, row, batch, accepted, receipts, now);
+    fillRepeats(batch, receipts);
+    return List.of(receipts);
+  }
+
+  /**
+   * The one-statement path (PostgreSQL) for a batch of unkeyed messages to any partition without
+   * idempotency keys: runs in auto-commit, so the whole append is one round trip. Empty when the
+   * batch does not qualify or every partition is busy; then use {@link #append} in a transaction.
+   */
+  public java.util.Optional<List<Receipt>> appendUnkeyed(
+      Handle h, String topic, List<OutgoingMessage> batch, Instant now) {
+    for (OutgoingMessage out : batch) {
+      if (out == null
+          || out.partition() != OutgoingMessage.ANY_PARTITION
+          || out.message().key() != null
+          || out.message().idempotencyKey() != null) {
+        return java.util.Optional.empty();
+      }
+    }
+    TopicRow row = topics.requireCached(h, topic);
+    validate(row, batch);
+    int n = batch.size();
+    byte[][] headers = new byte[n][];
+    byte[][] payloads = new byte[n][];
+    Long[] timestamps = new Long[n];
+    Long[] deliverAts = new Long[n];
+    Instant[] stamped = new Instant[n];
+    for (int i = 0; i < n; i++) {
+      Message m = batch.get(i).message();
+      headers[i] = HeadersCodec.encode(m.headers());
+      payloads[i] = m.payload();
+      stamped[i] =
+          (m.timestamp() == null ? now : m.timestamp())
+              .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      timestamps[i] = micros(stamped[i]);
+      deliverAts[i] = m.deliverAt() == null ? null : micros(m.deliverAt());
+    }
+    int partitions = row.config().partitions();
+    int start = Math.floorMod(rotation.getAndIncrement(), partitions);
+    java.util.Optional<long[]> reserved =
+        h.createQuery(sql.get("append_unkeyed"))
+            .bind("topicId", row.id())
+            .bind("rotation", partitions - start)
+            .bind("partitions", partitions)
+            .bind("count", n)
+            .bind("headers", array("bytea", headers))
+            .bind("payloads", array("bytea", payloads))
+            .bind("timestamps", array("bigint", timestamps))
+            .bind("deliverAts", array("bigint", deliverAts))
+            .map((rs, ctx) -> new long[] {rs.getInt("partition_no"), rs.getLong("base")})
+            .findOne();
+    if (reserved.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    int partition = (int) reserved.get()[0];
+    long base = reserved.get()[1];
+    List<Receipt> receipts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      receipts.add(new Receipt(topic, partition, base + i, stamped[i], false));
+    }
+    return java.util.Optional.of(receipts);
+  }
+
+  private static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+  }
+
+  private static org.jdbi.v3.core.argument.Argument array(String type, Object[] values) {
+    return (position, statement, ctx) ->
+        statement.setArray(position, statement.getConnection().createArrayOf(type, values));
+  }
+
+  private static boolean fits(TopicRow row, List<OutgoingMessage> batch) {
+    for (OutgoingMessage out : batch) {
+      if (out != null && out.partition() >= row.config().partitions()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void validate(TopicRow row, List<OutgoingMessage> batch) {
+    for (OutgoingMessage out : batch) {
+      if (out == null) {
+        throw new InvalidMessageException("batch contains a null message");
+      }
+      Validation.size(out.message(), row.config().maxMessageBytes());
+      if (out.partition() != OutgoingMessage.ANY_PARTITION) {
+        Topics.checkPartition(row, out.partition());
+      }
+    }
+  }
+
+  private Map<String, Receipt> dedupe(
+      Handle h, TopicRow row, List<OutgoingMessage> batch, Instant now) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (OutgoingMessage out : batch) {
+      if (out.message().idempotencyKey() != null) {
+        keys.add(out.message().idempotencyKey());
+      }
+    }
+    Map<String, Receipt> seen = new HashMap<>();
+    if (keys.isEmpty()) {
+      return seen;
+    }
+    h.createUpdate(sql.get("dedupe_delete_expired"))
+        .bind("topicId", row.id())
+        .bindArray("keys", String.class, keys)
+        .bind("cutoff", Database.ts(now.minus(row.config().dedupeWindow())))
+        .execute();
+    h.createQuery(sql.get("dedupe_find"))
+        .bind("topicId", row.id())
+        .bindArray("keys", String.class, keys)
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    rs.getString("idempotency_key"),
+                    new Receipt(
+                        row.name(),
+                        rs.getInt("partition_no"),
+                        rs.getLong("msg_offset"),
+                        Database.instant(rs, "msg_timestamp"),
+                        true)))
+        .forEach(e -> seen.put(e.getKey(), e.getValue()));
+    return seen;
+  }
+
+  /** Chooses a partition for each message to append; fills receipts of known duplicates. */
+  private Map<Integer, List<Integer>> plan(
+      Handle h,
+      TopicRow row,
+      List<OutgoingMessage> batch,
+      Map<String, Receipt> seen,
+      Receipt[] receipts) {
+    int partitions = row.config().partitions();
+    Map<Integer, List<Integer>> byPartition = new TreeMap<>();
+    Set<String> inBatch = new java.util.HashSet<>();
+    List<Integer> unkeyed = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      OutgoingMessage out = batch.get(i);
+      String key = out.message().idempotencyKey();
+      if (key != null && seen.containsKey(key)) {
+        receipts[i] = seen.get(key);
+        continue;
+      }
+      if (key != null && !inBatch.add(key)) {
+        continue; // a repeat within the batch: filled in by fillRepeats
+      }
+      int partition = out.partition();
+      if (partition == OutgoingMessage.ANY_PARTITION && out.message().key() != null) {
+        partition = Partitioner.partition(out.message().key(), partitions);
+      }
+      if (partition == OutgoingMessage.ANY_PARTITION) {
+        unkeyed.add(i);
+      } else {
+        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
+      }
+    }
+    if (!unkeyed.isEmpty()) {
+      int chosen = chooseUnkeyed(h, row, byPartition.isEmpty());
+      byPartition.computeIfAbsent(chosen, p -> new ArrayList<>()).addAll(unkeyed);
+      byPartition.get(chosen).sort(null);
+    }
+    return byPartition;
+  }
+
+  private int chooseUnkeyed(Handle h, TopicRow row, boolean onlyUnkeyed) {
+    int partitions = row.config().partitions();
+    int start = Math.floorMod(rotation.getAndIncrement(), partitions);
+    if (!onlyUnkeyed || partitions == 1) {
+      return start; // locked later in ascending order with the others: no deadlock
+    }
+    return h.createQuery(sql.get("partition_pick_free"))
+        .bind("topicId", row.id())
+        .bind("rotation", partitions - start)
+        .bind("partitions", partitions)
+        .mapTo(Integer.class)
+        .findOne()
+        .orElse(start);
+  }
+
+  private void recordKeys(
+      Handle h,
+      TopicRow row,
+      List<OutgoingMessage> batch,
+      List<Integer> accepted,
+      Receipt[] receipts,
+      Instant now) {
+    PreparedBatch insert = null;
+    for (int i : accepted) {
+      String key = batch.get(i).message().idempotencyKey();
+      if (key == null) {
+        continue;
+      }
+      if (insert == null) {
+        insert = h.prepareBatch(sql.get("dedupe_insert"));
+      }
+      insert
+          .bind("topicId", row.id())
+          .bind("key", key)
+          .bind("partition", receipts[i].partition())
+          .bind("offset", receipts[i].offset())
+          .bind("timestamp", Database.ts(receipts[i].timestamp()))
+          .bind("now", Database.ts(now))
+          .add();
+    }
+    if (insert == null) {
+      return;
+    }
+    try {
+      insert.execute();
+    } catch (RuntimeException e) {
+      if (Database.uniqueViolation(e)) {
+        throw new RetryableConflict("an idempotency key was accepted concurrently", e);
+      }
+      throw e;
+    }
+  }
+
+  private static void fillRepeats(List<OutgoingMessage> batch, Receipt[] receipts) {
+    Map<String, Receipt> first = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      String key = batch.get(i).message().idempotencyKey();
+      if (key == null) {
+        continue;
+      }
+      if (receipts[i] != null) {
+        first.putIfAbsent(key, receipts[i]);
+      } else {
+        receipts[i] = first.get(key).asDuplicate();
+      }
+    }
+  }
+}

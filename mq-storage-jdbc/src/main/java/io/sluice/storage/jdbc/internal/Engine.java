@@ -1,0 +1,283 @@
+package io.sluice.storage.jdbc.internal;
+
+import io.sluice.api.Message;
+import io.sluice.api.Receipt;
+import io.sluice.api.TopicConfig;
+import io.sluice.api.error.BackendUnavailableException;
+import io.sluice.api.error.OffsetOutOfRangeException;
+import io.sluice.api.error.StaleDeliveryException;
+import io.sluice.spi.Ack;
+import io.sluice.spi.BatchResult;
+import io.sluice.spi.DeadLetterRequest;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.PartitionInfo;
+import io.sluice.spi.StorageHealth;
+import io.sluice.spi.StoredMessage;
+import io.sluice.spi.TransactionContext;
+import io.sluice.spi.TransactionalWork;
+import io.sluice.storage.jdbc.JdbcStorageConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of a JDBC store wired together, with the operations that span several of them (dead
+ * letters, work in the ack's transaction, reads). {@code JdbcStorage} validates arguments and
+ * delegates here.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final Database db;
+  private final Topics topics;
+  private final Appender appender;
+  private final Claimer claimer;
+  private final OffsetCommitter committer;
+  private final Retention retention;
+  private final AutoCloseable ownedPool;
+  private final RetentionService retentionService;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Engine(Database db, AutoCloseable ownedPool, JdbcStorageConfig config) {
+    this.db = db;
+    Statements sql = db.sql();
+    this.topics = new Topics(sql);
+    Cursors cursors = new Cursors(sql, topics);
+    this.appender = new Appender(sql, topics);
+    this.claimer = new Claimer(sql, topics, cursors);
+    this.committer = new OffsetCommitter(sql, topics, cursors, db.dialect().arrayAck());
+    this.retention = new Retention(db, topics, committer);
+    this.ownedPool = ownedPool;
+    this.retentionService =
+        config.retentionInterval() == null
+            ? null
+            : new RetentionService(retention, config.retentionInterval(), db.target());
+    if (retentionService != null) {
+      retentionService.start();
+    }
+  }
+
+  /**
+   * Detects the dialect, migrates, and wires the store.
+   *
+   * @param ownedPool closed with the store, or null when the application owns the data source
+   * @param target how to name the database in errors (never with a password)
+   */
+  public static Engine start(
+      DataSource dataSource, JdbcStorageConfig config, AutoCloseable ownedPool, String target) {
+    Dialect dialect;
+    try (Connection c = dataSource.getConnection()) {
+      dialect = Dialect.of(c);
+    } catch (SQLException e) {
+      throw new BackendUnavailableException(target, e);
+    }
+    if (config.migrateOnStart()) {
+      Migrations.migrate(dataSource, dialect, config.schema(), target);
+    }
+    Statements sql = new Statements(dialect, config.schema());
+    Jdbi jdbi = configure(Jdbi.create(dataSource));
+    InstantSource clock =
+        config.clock() != null
+            ? config.clock()
+            : new DatabaseClock(jdbi, sql.get("clock_now"), InstantSource.system());
+    return new Engine(new Database(jdbi, dialect, sql, clock, target), ownedPool, config);
+  }
+
+  /** Sluice's Jdbi settings: SQL is used exactly as written in the files. */
+  static Jdbi configure(Jdbi jdbi) {
+    jdbi.setTemplateEngine(TemplateEngine.NOP);
+    return jdbi;
+  }
+
+  /** The database access. */
+  public Database db() {
+    return db;
+  }
+
+  /** Topic rows. */
+  public Topics topics() {
+    return topics;
+  }
+
+  /** The appender. */
+  public Appender appender() {
+    return appender;
+  }
+
+  /** The claimer. */
+  public Claimer claimer() {
+    return claimer;
+  }
+
+  /** Acks, releases, seeks and group state. */
+  public OffsetCommitter committer() {
+    return committer;
+  }
+
+  /** Retention. */
+  public Retention retention() {
+    return retention;
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean closed() {
+    return closed.get();
+  }
+
+  /** Appends: the one-statement path when it applies, else one transaction. */
+  public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
+    if (db.dialect().fastPaths()) {
+      Optional<List<Receipt>> fast =
+          db.autoCommit("append", h -> appender.appendUnkeyed(h, topic, batch, db.now()));
+      if (fast.isPresent()) {
+        return fast.get();
+      }
+    }
+    return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
+  }
+
+  /** Claims: the auto-commit fast path for unordered groups when nothing is due again. */
+  public List<io.sluice.spi.Lease> claim(io.sluice.spi.ClaimRequest r) {
+    if (db.dialect().fastPaths() && r.ordering() == io.sluice.api.Ordering.UNORDERED) {
+      List<io.sluice.spi.Lease> fast =
+          db.autoCommit("claim", h -> claimer.claimNewFast(h, r, db.now()));
+      if (fast != null) {
+        return fast;
+      }
+    }
+    return db.tx("claim", h -> claimer.claim(h, r, db.now()));
+  }
+
+  /** Acks: one auto-commit statement when it can be (one topic, no processed keys). */
+  public BatchResult ack(String group, List<Ack> acks) {
+    boolean single =
+        db.dialect().arrayAck()
+            && acks.stream().allMatch(a -> a.processedKey() == null)
+            && acks.stream().map(a -> a.delivery().topic()).distinct().count() == 1;
+    if (single) {
+      return db.autoCommit("ack", h -> committer.ack(h, group, acks, db.now()));
+    }
+    return db.tx("ack", h -> committer.ack(h, group, acks, db.now()));
+  }
+
+  /** Reads a partition's log. */
+  public List<StoredMessage> read(Handle h, String topic, int partition, long from, int max) {
+    TopicRow row = topics.require(h, topic);
+    PartitionInfo range = topics.range(h, row, partition);
+    if (from < range.logStartOffset() || from > range.endOffset()) {
+      throw new OffsetOutOfRangeException(
+          topic, partition, from, range.logStartOffset(), range.endOffset());
+    }
+    return h.createQuery(db.sql().get("message_range"))
+        .bind("topicId", row.id())
+        .bind("partition", partition)
+        .bind("from", from)
+        .bind("max", max)
+        .map((rs, ctx) -> MessageRows.read(rs, topic, partition))
+        .list();
+  }
+
+  /** Acks the delivery and appends to the dead-letter topic, in one transaction. */
+  public Receipt deadLetter(Handle h, DeadLetterRequest r) {
+    BatchResult result = committer.ack(h, r.group(), List.of(Ack.of(r.delivery())), db.now());
+    if (result.applied() != 1) {
+      throw new StaleDeliveryException(
+          r.delivery(), "lease expired, re-granted or already settled; nothing dead-lettered");
+    }
+    if (topics.find(h, r.deadLetterTopic()).isEmpty()) {
+      topics.create(h, r.deadLetterTopic(), TopicConfig.defaults(), db.now());
+    }
+    Message message = r.message();
+    return appender
+        .append(h, r.deadLetterTopic(), List.of(OutgoingMessage.of(message)), db.now())
+        .get(0);
+  }
+
+  /** Runs the work and the ack in one transaction. */
+  @SuppressWarnings("unchecked")
+  public <R, X extends Exception> R inTransaction(
+      String group, Ack ack, TransactionalWork<R, X> work) throws X {
+    Exception[] thrown = new Exception[1];
+    try {
+      return db.tx(
+          "inTransaction",
+          h -> {
+            Connection connection = h.getConnection();
+            R result;
+            try {
+              result = work.run(contextOf(connection));
+            } catch (Exception e) {
+              thrown[0] = e;
+              throw new WorkFailed(e);
+            }
+            BatchResult acked = committer.ack(h, group, List.of(ack), db.now());
+            if (acked.applied() != 1) {
+              throw new StaleDeliveryException(
+                  ack.delivery(), "lease expired, re-granted or already settled; rolled back");
+            }
+            return result;
+          });
+    } catch (WorkFailed e) {
+      throw (X) thrown[0];
+    }
+  }
+
+  private static TransactionContext contextOf(Connection connection) {
+    return new TransactionContext() {
+      @Override
+      public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(connection) ? Optional.of(type.cast(connection)) : Optional.empty();
+      }
+    };
+  }
+
+  /** Carries the work's own exception out of the transaction, which is rolled back. */
+  private static final class WorkFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkFailed(Exception cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Whether a trivial query on Sluice's schema succeeds. */
+  public StorageHealth health() {
+    if (closed()) {
+      return new StorageHealth(false, db.dialect().name() + " " + db.target() + ": closed");
+    }
+    try (Handle h = db.jdbi().open()) {
+      h.createQuery(db.sql().get("health")).mapTo(Long.class).one();
+      return new StorageHealth(true, db.dialect().name() + " " + db.target());
+    } catch (RuntimeException e) {
+      return new StorageHealth(
+          false, db.dialect().name() + " " + db.target() + ": " + e.getMessage());
+    }
+  }
+
+  /** Stops retention and closes an owned pool. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (retentionService != null) {
+      retentionService.close();
+    }
+    if (ownedPool != null) {
+      try {
+        ownedPool.close();
+      } catch (Exception e) {
+        LOG.warn("closing the pool of {} failed", db.target(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,1 @@
+SELECT NEXT VALUE FOR ${schema}.mq_token_seq

@@ -1,0 +1,65 @@
+-- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
+-- round trip): lock one partition cursor with messages beyond it (skipping cursors other members
+-- hold), read the next messages, insert their delivery rows and move the cursor past them.
+-- Due messages are leased with tokens claim_no * 10000 + n; delayed ones wait (not leased).
+-- If the group has deliveries due again (expired leases, retries), nothing is taken and the one
+-- returned row says so (due_waiting): the caller then runs the general claim, which re-grants them.
+WITH due AS (
+  SELECT EXISTS (SELECT 1 FROM ${schema}.mq_deliveries
+                 WHERE group_name = :group AND topic_id = :topicId AND visible_at <= :now)
+         AS due_waiting
+), tok AS (
+  SELECT nextval('${schema}.mq_token_seq') AS claim_no
+), cur AS (
+  SELECT c.partition_no, c.next_offset
+  FROM ${schema}.mq_cursors c
+  WHERE c.group_name = :group AND c.topic_id = :topicId
+    AND NOT (c.partition_no = ANY(:taken))
+    AND NOT (SELECT due_waiting FROM due)
+    AND c.next_offset < (SELECT p.next_offset FROM ${schema}.mq_partitions p
+                         WHERE p.topic_id = c.topic_id AND p.partition_no = c.partition_no)
+  ORDER BY MOD(c.partition_no + :rotation, :partitions)
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED
+), picked AS (
+  -- LATERAL keeps this an ordered primary-key range scan that stops after :max rows.
+  SELECT m.partition_no, m.msg_offset, m.msg_key, m.headers, m.payload, m.msg_timestamp,
+         m.idempotency_key, m.deliver_at
+  FROM cur
+  CROSS JOIN LATERAL (
+    SELECT * FROM ${schema}.mq_messages mm
+    WHERE mm.topic_id = :topicId AND mm.partition_no = cur.partition_no
+      AND mm.msg_offset >= cur.next_offset
+    ORDER BY mm.msg_offset
+    LIMIT :max) m
+), msg AS (
+  SELECT picked.*, ROW_NUMBER() OVER (ORDER BY msg_offset) AS rn,
+         (deliver_at IS NULL OR deliver_at <= :now) AS due
+  FROM picked
+), ins AS (
+  INSERT INTO ${schema}.mq_deliveries
+      (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
+       visible_at, first_delivered_at)
+  SELECT :group, :topicId, msg.partition_no, msg.msg_offset, msg.msg_key,
+         CASE WHEN msg.due THEN tok.claim_no * 10000 + msg.rn - 1 ELSE 0 END,
+         CASE WHEN msg.due THEN 1 ELSE 0 END,
+         msg.due,
+         CASE WHEN msg.due THEN CAST(:until AS timestamptz) ELSE msg.deliver_at END,
+         CASE WHEN msg.due THEN CAST(:now AS timestamptz) END
+  FROM msg, tok
+  RETURNING 1
+), adv AS (
+  UPDATE ${schema}.mq_cursors c
+  SET next_offset = (SELECT MAX(msg_offset) + 1 FROM msg)
+  WHERE c.group_name = :group AND c.topic_id = :topicId
+    AND c.partition_no = (SELECT partition_no FROM cur)
+    AND EXISTS (SELECT 1 FROM msg)
+  RETURNING 1
+)
+SELECT msg.partition_no, msg.msg_offset, msg.msg_key, msg.headers, msg.payload,
+       msg.msg_timestamp, msg.idempotency_key, msg.deliver_at, msg.due,
+       tok.claim_no * 10000 + msg.rn - 1 AS token,
+       (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM adv) AS advanced,
+       due.due_waiting
+FROM due CROSS JOIN tok LEFT JOIN msg ON TRUE
+ORDER BY msg.msg_offset

@@ -1,0 +1,1 @@
+SELECT nextval('${schema}.mq_token_seq')

@@ -1,0 +1,1 @@
+DELETE FROM ${schema}.mq_dedupe WHERE topic_id = :topicId AND accepted_at < :cutoff

@@ -1,0 +1,5 @@
+INSERT INTO ${schema}.mq_deliveries
+    (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
+     visible_at, first_delivered_at)
+VALUES (:group, :topicId, :partition, :offset, :key, :token, :attempts, :leased, :visibleAt,
+        :firstDeliveredAt)

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM ${schema}.mq_topics WHERE id = -1

@@ -1,0 +1,5 @@
+INSERT INTO ${schema}.mq_messages
+    (topic_id, partition_no, msg_offset, msg_key, headers, payload, msg_timestamp,
+     idempotency_key, deliver_at)
+VALUES (:topicId, :partition, :offset, :key, :headers, :payload, :timestamp, :idempotencyKey,
+        :deliverAt)

@@ -1,0 +1,1 @@
+UPDATE ${schema}.mq_topics SET partitions = :partitions WHERE id = :topicId
