@@ -1,0 +1,235 @@
+package io.sluice;
+
+import io.sluice.api.Producer;
+import io.sluice.api.internal.Validation;
+import io.sluice.consumer.ConsumerGroup;
+import io.sluice.consumer.ConsumerGroupBuilder;
+import io.sluice.consumer.ConsumerListener;
+import io.sluice.consumer.SluiceAdmin;
+import io.sluice.consumer.internal.BatchingProducer;
+import io.sluice.spi.Storage;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The entry point: producers, consumer groups and an admin view over one {@link Storage}.
+ *
+ * <pre>{@code
+ * try (Sluice sluice = Sluice.builder().storage(storage).build()) {
+ *   sluice.admin().createTopic("orders", TopicConfig.partitions(4));
+ *   sluice.producer().send("orders", Message.builder("...").key("c-7").build());
+ *   ConsumerGroup g = sluice.consumer("billing")
+ *       .subscribe("orders")
+ *       .handler(delivery -> pay(delivery.payloadAsString()))
+ *       .start();
+ * }
+ * }</pre>
+ *
+ * {@link #close()} closes every consumer group and producer this object made (groups first, each
+ * with its shutdown timeout), and the storage only when {@link Builder#closeStorage(boolean)} says
+ * so. Thread-safe.
+ */
+public final class Sluice implements AutoCloseable {
+  private final Storage storage;
+  private final InstantSource clock;
+  private final ConsumerListener listener;
+  private final ProducerConfig producerConfig;
+  private final boolean closeStorage;
+  private final SluiceAdmin admin;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<ConsumerGroup> groups = new ArrayList<>();
+  private final List<Producer> producers = new ArrayList<>();
+  private Producer producer;
+  private boolean closed;
+
+  private Sluice(Builder b) {
+    this.storage = b.storage;
+    this.clock = b.clock;
+    this.listener = b.listener;
+    this.producerConfig = b.producerConfig;
+    this.closeStorage = b.closeStorage;
+    this.admin = SluiceAdmin.create(storage, clock);
+  }
+
+  /** A builder; {@link Builder#storage(Storage)} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The shared producer (made on first use with the builder's {@link ProducerConfig}). */
+  public Producer producer() {
+    lock.lock();
+    try {
+      ensureOpen();
+      if (producer == null) {
+        producer = newProducerLocked(producerConfig);
+      }
+      return producer;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A new producer with its own batching and buffer; closed with this object. */
+  public Producer newProducer(ProducerConfig config) {
+    Validation.required("config", config);
+    lock.lock();
+    try {
+      ensureOpen();
+      return newProducerLocked(config);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Producer newProducerLocked(ProducerConfig config) {
+    Producer p = new BatchingProducer(storage, config, clock);
+    producers.add(p);
+    return p;
+  }
+
+  /**
+   * A builder for a member of consumer group {@code group}, with this object's clock and listener;
+   * the started member is closed with this object.
+   */
+  public ConsumerGroupBuilder consumer(String group) {
+    ensureOpen();
+    return ConsumerGroup.builder(group, storage)
+        .clock(clock)
+        .listener(listener)
+        .onStart(this::register);
+  }
+
+  private void register(ConsumerGroup group) {
+    lock.lock();
+    try {
+      if (!closed) {
+        groups.add(group);
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    group.close(java.time.Duration.ZERO);
+    throw new io.sluice.api.error.StorageClosedException("sluice");
+  }
+
+  /** Topics, groups, lag and dead-letter operations. */
+  public SluiceAdmin admin() {
+    return admin;
+  }
+
+  /** The storage underneath. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The time source. */
+  public InstantSource clock() {
+    return clock;
+  }
+
+  /** The consumer group members started through this object and not yet closed by it. */
+  public List<ConsumerGroup> groups() {
+    lock.lock();
+    try {
+      return List.copyOf(groups);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new io.sluice.api.error.StorageClosedException("sluice");
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the groups, then the producers, then (if configured) the storage. Idempotent. */
+  @Override
+  public void close() {
+    List<ConsumerGroup> toClose;
+    List<Producer> producersToClose;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = List.copyOf(groups);
+      producersToClose = List.copyOf(producers);
+      groups.clear();
+      producers.clear();
+    } finally {
+      lock.unlock();
+    }
+    toClose.forEach(ConsumerGroup::close);
+    producersToClose.forEach(Producer::close);
+    if (closeStorage) {
+      storage.close();
+    }
+  }
+
+  /** Builds a {@link Sluice}. */
+  public static final class Builder {
+    private Storage storage;
+    private InstantSource clock = InstantSource.system();
+    private ConsumerListener listener = ConsumerListener.NONE;
+    private ProducerConfig producerConfig = ProducerConfig.DEFAULT;
+    private boolean closeStorage;
+
+    private Builder() {}
+
+    /** The store (required). */
+    public Builder storage(Storage storage) {
+      this.storage = Validation.required("storage", storage);
+      return this;
+    }
+
+    /**
+     * The time source for backoff and latencies (default the system clock). Give the store the same
+     * one: leases and visibility use the store's clock.
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Validation.required("clock", clock);
+      return this;
+    }
+
+    /** The default metrics hooks of every consumer group (default none). */
+    public Builder listener(ConsumerListener listener) {
+      this.listener = Validation.required("listener", listener);
+      return this;
+    }
+
+    /** The configuration of {@link Sluice#producer()} (default {@link ProducerConfig#DEFAULT}). */
+    public Builder producerConfig(ProducerConfig config) {
+      this.producerConfig = Validation.required("producerConfig", config);
+      return this;
+    }
+
+    /** Whether {@link Sluice#close()} also closes the storage (default false: you opened it). */
+    public Builder closeStorage(boolean closeStorage) {
+      this.closeStorage = closeStorage;
+      return this;
+    }
+
+    /**
+     * Builds it.
+     *
+     * @throws io.sluice.api.error.InvalidConfigException when no storage was given
+     */
+    public Sluice build() {
+      if (storage == null) {
+        throw new io.sluice.api.error.InvalidConfigException("Sluice needs a storage");
+      }
+      return new Sluice(this);
+    }
+  }
+}

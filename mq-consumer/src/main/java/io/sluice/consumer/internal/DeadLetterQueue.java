@@ -1,0 +1,215 @@
+package io.sluice.consumer.internal;
+
+import io.sluice.api.Header;
+import io.sluice.api.Headers;
+import io.sluice.api.Message;
+import io.sluice.api.Ordering;
+import io.sluice.api.Position;
+import io.sluice.api.error.StaleDeliveryException;
+import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.consumer.DeadLetter;
+import io.sluice.consumer.DeadLetterHeaders;
+import io.sluice.consumer.SluiceAdmin;
+import io.sluice.spi.Ack;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.GroupPartition;
+import io.sluice.spi.Lease;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.Storage;
+import io.sluice.spi.StoredMessage;
+import io.sluice.spi.TopicInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Dead-letter topic operations. Pending entries are those the internal group {@link
+ * SluiceAdmin#DLQ_GROUP} has not completed; redrive and purge complete them, recording a processed
+ * key per entry so listing can skip entries completed out of order. Redrive claims entries (so
+ * concurrent redrives never hold the same one), appends the original message to its original topic
+ * and partition with an idempotency key derived from the entry (so a retry after a crash or a lost
+ * lease is deduplicated by the store), then acks the entry; entries the filter rejects are released
+ * untouched at the end.
+ */
+final class DeadLetterQueue {
+  private static final int CHUNK = 500;
+  private static final Duration LEASE = Duration.ofMinutes(5);
+
+  private final Storage storage;
+
+  DeadLetterQueue(Storage storage, InstantSource clock) {
+    this.storage = storage;
+  }
+
+  List<DeadLetter> list(String dlq, int max) {
+    List<DeadLetter> out = new ArrayList<>();
+    scan(dlq, max, out);
+    return out;
+  }
+
+  long count(String dlq) {
+    return scan(dlq, Integer.MAX_VALUE, null);
+  }
+
+  private long scan(String dlq, int max, List<DeadLetter> out) {
+    List<GroupPartition> state;
+    try {
+      state = storage.groupState(SluiceAdmin.DLQ_GROUP, dlq);
+    } catch (TopicNotFoundException e) {
+      return 0;
+    }
+    long count = 0;
+    for (GroupPartition p : state) {
+      long offset = p.committedOffset();
+      while (offset < p.endOffset() && count < max) {
+        List<StoredMessage> chunk = storage.read(dlq, p.partition(), offset, CHUNK);
+        if (chunk.isEmpty()) {
+          break;
+        }
+        for (StoredMessage m : chunk) {
+          offset = m.offset() + 1;
+          if (count < max && !settled(dlq, m)) {
+            count++;
+            if (out != null) {
+              out.add(parse(m));
+            }
+          }
+        }
+      }
+    }
+    return count;
+  }
+
+  private boolean settled(String dlq, StoredMessage m) {
+    return storage.isProcessed(
+        SluiceAdmin.DLQ_GROUP, dlq, DerivedKeys.deadLetterEntry(m.partition(), m.offset()));
+  }
+
+  int redrive(String dlq, Predicate<? super DeadLetter> filter) {
+    return (int) drain(dlq, filter, true);
+  }
+
+  long purge(String dlq) {
+    return drain(dlq, d -> true, false);
+  }
+
+  private long drain(String dlq, Predicate<? super DeadLetter> filter, boolean reenqueue) {
+    try {
+      storage.describeTopic(dlq);
+    } catch (TopicNotFoundException e) {
+      return 0;
+    }
+    List<Lease> skipped = new ArrayList<>();
+    long moved = 0;
+    try {
+      while (true) {
+        List<Lease> leases =
+            storage.claim(
+                new ClaimRequest(
+                    SluiceAdmin.DLQ_GROUP,
+                    dlq,
+                    CHUNK,
+                    LEASE,
+                    Ordering.UNORDERED,
+                    Position.EARLIEST,
+                    "admin"));
+        if (leases.isEmpty()) {
+          return moved;
+        }
+        for (Lease lease : leases) {
+          DeadLetter entry = parse(lease.message());
+          if (entry.originalTopic() == null || entry.group() == null || !filter.test(entry)) {
+            skipped.add(lease);
+          } else if (settle(lease, entry, reenqueue)) {
+            moved++;
+          }
+        }
+      }
+    } finally {
+      for (Lease lease : skipped) {
+        releaseQuietly(lease);
+      }
+    }
+  }
+
+  private boolean settle(Lease lease, DeadLetter entry, boolean reenqueue) {
+    if (reenqueue) {
+      reenqueue(entry);
+    }
+    String entryKey = DerivedKeys.deadLetterEntry(entry.partition(), entry.offset());
+    return storage
+        .ack(SluiceAdmin.DLQ_GROUP, List.of(new Ack(lease.id(), entryKey)))
+        .rejected()
+        .isEmpty();
+  }
+
+  private void reenqueue(DeadLetter entry) {
+    Message stored = entry.message();
+    List<Header> headers = DeadLetterer.withoutRuntimeHeaders(stored.headers());
+    stored
+        .headers()
+        .lastValue(DeadLetterHeaders.IDEMPOTENCY_KEY)
+        .ifPresent(k -> headers.add(new Header(DeadLetterHeaders.IDEMPOTENCY_KEY, k)));
+    headers.add(new Header(DeadLetterHeaders.REDRIVE_GROUP, entry.group()));
+    Message again =
+        Message.builder(stored.payload())
+            .key(stored.key())
+            .headers(Headers.of(headers))
+            .idempotencyKey(
+                DerivedKeys.redrive(entry.deadLetterTopic(), entry.partition(), entry.offset()))
+            .build();
+    TopicInfo target = storage.describeTopic(entry.originalTopic());
+    int partition = entry.originalPartition();
+    OutgoingMessage out =
+        partition >= 0 && partition < target.partitions().size()
+            ? OutgoingMessage.toPartition(again, partition)
+            : OutgoingMessage.of(again);
+    storage.append(entry.originalTopic(), List.of(out));
+  }
+
+  private void releaseQuietly(Lease lease) {
+    try {
+      storage.release(SluiceAdmin.DLQ_GROUP, lease.id(), Instant.EPOCH, false);
+    } catch (StaleDeliveryException e) {
+      // Its lease ran out meanwhile: it is pending again either way.
+    }
+  }
+
+  static DeadLetter parse(StoredMessage m) {
+    Headers h = m.message().headers();
+    return new DeadLetter(
+        m.topic(),
+        m.partition(),
+        m.offset(),
+        m.message(),
+        h.lastValue(DeadLetterHeaders.TOPIC).orElse(null),
+        (int) number(h, DeadLetterHeaders.PARTITION, -1),
+        number(h, DeadLetterHeaders.OFFSET, -1),
+        h.lastValue(DeadLetterHeaders.GROUP).orElse(null),
+        (int) number(h, DeadLetterHeaders.ATTEMPTS, 0),
+        h.lastValue(DeadLetterHeaders.ERROR_CLASS).orElse(null),
+        h.lastValue(DeadLetterHeaders.ERROR_MESSAGE).orElse(null),
+        h.lastValue(DeadLetterHeaders.REASON).orElse(null),
+        instant(h, DeadLetterHeaders.FIRST_FAILURE),
+        instant(h, DeadLetterHeaders.LAST_FAILURE));
+  }
+
+  private static long number(Headers h, String name, long otherwise) {
+    try {
+      return h.lastValue(name).map(Long::parseLong).orElse(otherwise);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  private static Instant instant(Headers h, String name) {
+    try {
+      return h.lastValue(name).map(Instant::parse).orElse(null);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+}
