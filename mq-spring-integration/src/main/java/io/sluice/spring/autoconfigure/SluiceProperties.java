@@ -1,0 +1,411 @@
+package io.sluice.spring.autoconfigure;
+
+import io.sluice.api.Backoff;
+import io.sluice.api.Ordering;
+import io.sluice.api.TopicConfig;
+import io.sluice.api.error.InvalidConfigException;
+import io.sluice.consumer.GroupConfig;
+import io.sluice.spring.listener.BackoffFormat;
+import io.sluice.spring.listener.ListenerDefaults;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Sluice's Spring Boot properties, all under {@code sluice.*}. Values out of range fail the startup
+ * with a message naming the property.
+ */
+@ConfigurationProperties("sluice")
+public class SluiceProperties {
+
+  /** Whether to auto-configure Sluice (the store, the template and the listeners). */
+  private boolean enabled = true;
+
+  /** Where messages are stored. */
+  private final Storage storage = new Storage();
+
+  /** Defaults of every {@code @SluiceListener}; an annotation attribute overrides them. */
+  private final Listener listener = new Listener();
+
+  /**
+   * Topics to create at startup, by name (creating an existing topic with the same settings is a
+   * no-op).
+   */
+  private Map<String, Topic> topics = new LinkedHashMap<>();
+
+  /** Whether Sluice is auto-configured. */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Turns the auto-configuration on or off. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** The store settings. */
+  public Storage getStorage() {
+    return storage;
+  }
+
+  /** The listener defaults. */
+  public Listener getListener() {
+    return listener;
+  }
+
+  /** The topics created at startup. */
+  public Map<String, Topic> getTopics() {
+    return topics;
+  }
+
+  /** Sets the topics created at startup. */
+  public void setTopics(Map<String, Topic> topics) {
+    this.topics = topics;
+  }
+
+  /** The storage backends. */
+  public enum StorageType {
+    /** The embedded append-log in a local directory (module mq-storage-file). */
+    FILE,
+    /** The application's {@code DataSource}: PostgreSQL or H2 (module mq-storage-jdbc). */
+    JDBC
+  }
+
+  /** When the file store forces appended data to disk. */
+  public enum DurabilityMode {
+    /** Receipt after the fsync covering the message; survives power loss. */
+    SYNC,
+    /** Fsync at least every {@code sync-interval}; survives a process crash. */
+    INTERVAL,
+    /** Leave write-back to the operating system; survives a process crash. */
+    OS
+  }
+
+  /** {@code sluice.storage.*}. */
+  public static class Storage {
+    /** The backend: file (embedded, the default) or jdbc (the application DataSource). */
+    private StorageType type = StorageType.FILE;
+
+    /** The file backend. */
+    private final File file = new File();
+
+    /** The JDBC backend. */
+    private final Jdbc jdbc = new Jdbc();
+
+    /** The backend. */
+    public StorageType getType() {
+      return type;
+    }
+
+    /** Sets the backend. */
+    public void setType(StorageType type) {
+      this.type = type;
+    }
+
+    /** The file backend settings. */
+    public File getFile() {
+      return file;
+    }
+
+    /** The JDBC backend settings. */
+    public Jdbc getJdbc() {
+      return jdbc;
+    }
+  }
+
+  /** {@code sluice.storage.file.*}. */
+  public static class File {
+    /**
+     * The store's directory, created if missing and locked by one process at a time. Relative paths
+     * are resolved against the working directory.
+     */
+    private Path directory = Path.of("sluice-data");
+
+    /** When appended data is forced to disk: sync (default), interval or os. */
+    private DurabilityMode durability = DurabilityMode.SYNC;
+
+    /** The longest time between forces with durability=interval. */
+    private Duration syncInterval = Duration.ofSeconds(1);
+
+    /** The store directory. */
+    public Path getDirectory() {
+      return directory;
+    }
+
+    /** Sets the store directory. */
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    /** The durability policy. */
+    public DurabilityMode getDurability() {
+      return durability;
+    }
+
+    /** Sets the durability policy. */
+    public void setDurability(DurabilityMode durability) {
+      this.durability = durability;
+    }
+
+    /** The force interval for {@link DurabilityMode#INTERVAL}. */
+    public Duration getSyncInterval() {
+      return syncInterval;
+    }
+
+    /** Sets the force interval; positive. */
+    public void setSyncInterval(Duration syncInterval) {
+      if (syncInterval == null || syncInterval.isNegative() || syncInterval.isZero()) {
+        throw new InvalidConfigException(
+            "sluice.storage.file.sync-interval must be positive, found " + syncInterval);
+      }
+      this.syncInterval = syncInterval;
+    }
+  }
+
+  /** {@code sluice.storage.jdbc.*}. */
+  public static class Jdbc {
+    /**
+     * The schema holding Sluice's tables, with its own Flyway history; a lowercase SQL identifier.
+     */
+    private String schema = "sluice";
+
+    /** Whether to create and upgrade Sluice's tables at startup (Flyway). */
+    private boolean migrate = true;
+
+    /** The schema. */
+    public String getSchema() {
+      return schema;
+    }
+
+    /** Sets the schema. */
+    public void setSchema(String schema) {
+      this.schema = schema;
+    }
+
+    /** Whether migrations run at startup. */
+    public boolean isMigrate() {
+      return migrate;
+    }
+
+    /** Sets whether migrations run at startup. */
+    public void setMigrate(boolean migrate) {
+      this.migrate = migrate;
+    }
+  }
+
+  /** {@code sluice.listener.*}. */
+  public static class Listener {
+    /** Whether listeners start with the application context. */
+    private boolean autoStartup = true;
+
+    /** Handlers running at once per listener, 1 to 10,000. */
+    private int concurrency = 16;
+
+    /** The ordering: unordered (greatest parallelism) or key-ordered (one key at a time). */
+    private Ordering ordering = Ordering.UNORDERED;
+
+    /** Deliveries before a message is dead-lettered; 1 means no retry. */
+    private int maxAttempts = 5;
+
+    /** The retry backoff as initial[,multiplier[,max[,jitter]]], for example 1s,2.0,5m. */
+    private String backoff = "1s,2.0,5m";
+
+    /** How long stopping a listener waits for its running handlers. */
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    /** How long an idle listener waits before looking for messages again. */
+    private Duration pollInterval = Duration.ofMillis(50);
+
+    /** Whether a listener creates a subscribed topic that does not exist (else startup fails). */
+    private boolean createMissingTopics = true;
+
+    /** Partitions of a topic created because a listener subscribed it. */
+    private int missingTopicPartitions = 1;
+
+    private Backoff parsedBackoff = BackoffFormat.parse(backoff);
+
+    /** Whether listeners start with the context. */
+    public boolean isAutoStartup() {
+      return autoStartup;
+    }
+
+    /** Sets whether listeners start with the context. */
+    public void setAutoStartup(boolean autoStartup) {
+      this.autoStartup = autoStartup;
+    }
+
+    /** Handlers at once per listener. */
+    public int getConcurrency() {
+      return concurrency;
+    }
+
+    /** Sets handlers at once per listener, 1 to 10,000. */
+    public void setConcurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > GroupConfig.MAX_PARALLELISM) {
+        throw new InvalidConfigException(
+            "sluice.listener.concurrency must be 1 to "
+                + GroupConfig.MAX_PARALLELISM
+                + ", found "
+                + concurrency);
+      }
+      this.concurrency = concurrency;
+    }
+
+    /** The ordering. */
+    public Ordering getOrdering() {
+      return ordering;
+    }
+
+    /** Sets the ordering. */
+    public void setOrdering(Ordering ordering) {
+      this.ordering = ordering;
+    }
+
+    /** Deliveries before dead-lettering. */
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /** Sets deliveries before dead-lettering; at least 1. */
+    public void setMaxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new InvalidConfigException(
+            "sluice.listener.max-attempts must be at least 1, found " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+    }
+
+    /** The backoff text. */
+    public String getBackoff() {
+      return backoff;
+    }
+
+    /** Sets the backoff; see {@link BackoffFormat}. */
+    public void setBackoff(String backoff) {
+      try {
+        this.parsedBackoff = BackoffFormat.parse(backoff);
+      } catch (InvalidConfigException e) {
+        throw new InvalidConfigException("sluice.listener." + e.getMessage());
+      }
+      this.backoff = backoff;
+    }
+
+    /** The shutdown timeout. */
+    public Duration getShutdownTimeout() {
+      return shutdownTimeout;
+    }
+
+    /** Sets the shutdown timeout; zero or positive. */
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+        throw new InvalidConfigException(
+            "sluice.listener.shutdown-timeout must be zero or positive, found " + shutdownTimeout);
+      }
+      this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** The idle poll interval. */
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    /** Sets the idle poll interval; positive. */
+    public void setPollInterval(Duration pollInterval) {
+      if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new InvalidConfigException(
+            "sluice.listener.poll-interval must be positive, found " + pollInterval);
+      }
+      this.pollInterval = pollInterval;
+    }
+
+    /** Whether missing topics are created. */
+    public boolean isCreateMissingTopics() {
+      return createMissingTopics;
+    }
+
+    /** Sets whether missing topics are created. */
+    public void setCreateMissingTopics(boolean createMissingTopics) {
+      this.createMissingTopics = createMissingTopics;
+    }
+
+    /** Partitions of a created missing topic. */
+    public int getMissingTopicPartitions() {
+      return missingTopicPartitions;
+    }
+
+    /** Sets partitions of a created missing topic. */
+    public void setMissingTopicPartitions(int missingTopicPartitions) {
+      if (missingTopicPartitions < 1 || missingTopicPartitions > 4096) {
+        throw new InvalidConfigException(
+            "sluice.listener.missing-topic-partitions must be 1 to 4096, found "
+                + missingTopicPartitions);
+      }
+      this.missingTopicPartitions = missingTopicPartitions;
+    }
+
+    /** These settings as {@link ListenerDefaults}. */
+    public ListenerDefaults toDefaults() {
+      return new ListenerDefaults(
+          concurrency,
+          ordering,
+          maxAttempts,
+          parsedBackoff,
+          autoStartup,
+          shutdownTimeout,
+          pollInterval,
+          createMissingTopics,
+          missingTopicPartitions);
+    }
+  }
+
+  /** {@code sluice.topics.<name>.*}. */
+  public static class Topic {
+    /** Number of partitions, 1 to 4096. */
+    private int partitions = 1;
+
+    /** Delete messages older than this; unset keeps them forever. */
+    private Duration retention;
+
+    /** How long producer idempotency keys and processed keys are remembered. */
+    private Duration dedupeWindow = TopicConfig.DEFAULT_DEDUPE_WINDOW;
+
+    /** Partitions. */
+    public int getPartitions() {
+      return partitions;
+    }
+
+    /** Sets partitions. */
+    public void setPartitions(int partitions) {
+      this.partitions = partitions;
+    }
+
+    /** Retention by age, or null. */
+    public Duration getRetention() {
+      return retention;
+    }
+
+    /** Sets retention by age. */
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    /** The dedupe window. */
+    public Duration getDedupeWindow() {
+      return dedupeWindow;
+    }
+
+    /** Sets the dedupe window. */
+    public void setDedupeWindow(Duration dedupeWindow) {
+      this.dedupeWindow = dedupeWindow;
+    }
+
+    /** These settings as a {@link TopicConfig}; validates them. */
+    public TopicConfig toConfig() {
+      return TopicConfig.partitions(partitions)
+          .withRetention(retention)
+          .withDedupeWindow(dedupeWindow);
+    }
+  }
+}

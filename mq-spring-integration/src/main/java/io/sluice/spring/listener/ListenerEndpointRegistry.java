@@ -1,0 +1,306 @@
+package io.sluice.spring.listener;
+
+import io.sluice.Sluice;
+import io.sluice.api.error.InvalidConfigException;
+import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.consumer.AckMode;
+import io.sluice.consumer.ConsumerGroup;
+import io.sluice.consumer.ConsumerGroupBuilder;
+import io.sluice.consumer.RetryPolicy;
+import io.sluice.spring.core.MessageConversionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The listeners of the application, each a consumer group member started from a {@link
+ * ListenerEndpoint}. As a {@link SmartLifecycle} it starts the auto-startup listeners once the
+ * context has been refreshed and stops them all, in parallel and within the shutdown timeout, when
+ * it closes; in between, listeners can be paused, resumed, stopped and started by id.
+ *
+ * <pre>{@code
+ * registry.pause("billing");    // stop claiming; running handlers finish
+ * registry.resume("billing");
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class ListenerEndpointRegistry implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(ListenerEndpointRegistry.class);
+
+  /** Started late and stopped early, after and before the beans the listeners use. */
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
+
+  private final Sluice sluice;
+  private final ListenerDefaults defaults;
+  private final BiConsumer<String, ConsumerGroupBuilder> customizer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, ListenerEndpoint> endpoints = new LinkedHashMap<>();
+  private final Map<String, ConsumerGroup> running = new LinkedHashMap<>();
+  private boolean started;
+
+  /**
+   * A registry starting listeners on {@code sluice}.
+   *
+   * @param customizer applied to each listener's builder before it starts (id, builder)
+   */
+  public ListenerEndpointRegistry(
+      Sluice sluice,
+      ListenerDefaults defaults,
+      BiConsumer<String, ConsumerGroupBuilder> customizer) {
+    this.sluice = sluice;
+    this.defaults = defaults;
+    this.customizer = customizer;
+  }
+
+  /**
+   * Adds a listener; when the registry is already running and the listener starts automatically, it
+   * starts now.
+   *
+   * @throws IllegalStateException when the id is taken
+   */
+  public void register(ListenerEndpoint endpoint) {
+    boolean startNow;
+    lock.lock();
+    try {
+      if (endpoints.containsKey(endpoint.id())) {
+        throw new IllegalStateException(
+            "duplicate listener id \""
+                + endpoint.id()
+                + "\": "
+                + endpoints.get(endpoint.id()).description()
+                + " and "
+                + endpoint.description());
+      }
+      endpoints.put(endpoint.id(), endpoint);
+      startNow = started && autoStartup(endpoint);
+    } finally {
+      lock.unlock();
+    }
+    if (startNow) {
+      start(endpoint.id());
+    }
+  }
+
+  /** The ids of every registered listener, in registration order. */
+  public List<String> ids() {
+    lock.lock();
+    try {
+      return List.copyOf(endpoints.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The listener with this id, if registered. */
+  public Optional<ListenerEndpoint> endpoint(String id) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(endpoints.get(id));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The running consumer group member of a listener, if it is running. */
+  public Optional<ConsumerGroup> group(String id) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(running.get(id));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Starts one listener (a no-op when it runs already). */
+  public void start(String id) {
+    ListenerEndpoint endpoint = require(id);
+    lock.lock();
+    try {
+      if (!running.containsKey(id)) {
+        running.put(id, startMember(endpoint));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops one listener, waiting up to the shutdown timeout for its running handlers. */
+  public void stop(String id) {
+    require(id);
+    ConsumerGroup group;
+    lock.lock();
+    try {
+      group = running.remove(id);
+    } finally {
+      lock.unlock();
+    }
+    if (group != null) {
+      group.close(defaults.shutdownTimeout());
+    }
+  }
+
+  /** Stops claiming for one listener; its running handlers finish. */
+  public void pause(String id) {
+    runningGroup(id).pause();
+  }
+
+  /** Claims again for a paused listener. */
+  public void resume(String id) {
+    runningGroup(id).resume();
+  }
+
+  /** Whether the listener is running (possibly paused). */
+  public boolean isRunning(String id) {
+    require(id);
+    return group(id).map(ConsumerGroup::isRunning).orElse(false);
+  }
+
+  /** Whether the listener is running and paused. */
+  public boolean isPaused(String id) {
+    require(id);
+    return group(id).map(ConsumerGroup::isPaused).orElse(false);
+  }
+
+  private ConsumerGroup runningGroup(String id) {
+    require(id);
+    return group(id)
+        .orElseThrow(() -> new IllegalStateException("listener \"" + id + "\" is not running"));
+  }
+
+  private ListenerEndpoint require(String id) {
+    return endpoint(id)
+        .orElseThrow(
+            () -> new IllegalArgumentException("no listener with id \"" + id + "\"; ids " + ids()));
+  }
+
+  private boolean autoStartup(ListenerEndpoint e) {
+    return e.autoStartup() != null ? e.autoStartup() : defaults.autoStartup();
+  }
+
+  private ConsumerGroup startMember(ListenerEndpoint e) {
+    for (String topic : e.topics()) {
+      ensureTopic(e, topic);
+    }
+    RetryPolicy retry =
+        new RetryPolicy(
+                e.maxAttempts() != null ? e.maxAttempts() : defaults.maxAttempts(),
+                e.backoff() != null ? e.backoff() : defaults.backoff(),
+                List.of())
+            .notRetryable(MessageConversionException.class);
+    ConsumerGroupBuilder builder =
+        sluice
+            .consumer(e.group())
+            .subscribe(e.topics().toArray(String[]::new))
+            .concurrency(e.concurrency() != null ? e.concurrency() : defaults.concurrency())
+            .ordering(e.ordering() != null ? e.ordering() : defaults.ordering())
+            .retry(retry)
+            .pollInterval(defaults.pollInterval())
+            .shutdownTimeout(defaults.shutdownTimeout())
+            .member(e.id())
+            .handler(e.handler());
+    if (e.deadLetterTopic() != null) {
+      builder.deadLetterTopic(e.deadLetterTopic());
+    }
+    if (e.ackMode() == AckMode.MANUAL) {
+      builder.manualAck();
+    }
+    customizer.accept(e.id(), builder);
+    ConsumerGroup group = builder.start();
+    log.info(
+        "Started listener {} ({}): group {} on {}", e.id(), e.description(), e.group(), e.topics());
+    return group;
+  }
+
+  private void ensureTopic(ListenerEndpoint e, String topic) {
+    try {
+      sluice.admin().describeTopic(topic);
+    } catch (TopicNotFoundException notFound) {
+      if (!defaults.createMissingTopics()) {
+        throw new InvalidConfigException(
+            "listener "
+                + e.id()
+                + " subscribes topic "
+                + topic
+                + ", which does not exist; create it (sluice.topics."
+                + topic
+                + ".partitions) or set sluice.listener.create-missing-topics=true");
+      }
+      sluice.admin().createTopic(topic, defaults.missingTopicConfig());
+      log.info("Created topic {} for listener {}", topic, e.id());
+    }
+  }
+
+  @Override
+  public void start() {
+    List<String> toStart = new ArrayList<>();
+    lock.lock();
+    try {
+      if (started) {
+        return;
+      }
+      started = true;
+      endpoints.values().stream().filter(this::autoStartup).forEach(e -> toStart.add(e.id()));
+    } finally {
+      lock.unlock();
+    }
+    toStart.forEach(this::start);
+  }
+
+  @Override
+  public void stop() {
+    List<ConsumerGroup> groups;
+    lock.lock();
+    try {
+      started = false;
+      groups = List.copyOf(running.values());
+      running.clear();
+    } finally {
+      lock.unlock();
+    }
+    closeAll(groups, defaults.shutdownTimeout());
+  }
+
+  private static void closeAll(List<ConsumerGroup> groups, Duration timeout) {
+    List<Thread> closers = new ArrayList<>(groups.size());
+    for (ConsumerGroup g : groups) {
+      closers.add(
+          Thread.ofVirtual().name("sluice-close-" + g.name()).start(() -> g.close(timeout)));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(5).toNanos();
+    for (Thread t : closers) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Duration.ofNanos(left));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    lock.lock();
+    try {
+      return started;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+}
