@@ -1,0 +1,209 @@
+package io.sluice.benchmarks.consumer;
+
+import io.sluice.ProducerConfig;
+import io.sluice.Sluice;
+import io.sluice.api.Delivery;
+import io.sluice.api.Message;
+import io.sluice.api.Producer;
+import io.sluice.api.TopicConfig;
+import io.sluice.consumer.ConsumerGroup;
+import io.sluice.consumer.ConsumerListener;
+import io.sluice.spi.Storage;
+import io.sluice.storage.file.Durability;
+import io.sluice.storage.file.FileStorage;
+import io.sluice.storage.file.FileStorageConfig;
+import io.sluice.storage.jdbc.JdbcStorage;
+import io.sluice.storage.jdbc.JdbcStorageConfig;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end consumer benchmark (not JMH: one long run per measurement).
+ *
+ * <ul>
+ *   <li>{@code drain}: preload {@code count} messages of {@code size} bytes into a topic of 4
+ *       partitions, then time one consumer group draining them with a no-op handler and per-message
+ *       (auto) acks.
+ *   <li>{@code latency}: send {@code rate} messages per second for {@code seconds}, each carrying
+ *       its send time; the consumer records send-to-handler latency; prints p50/p99/p99.9.
+ * </ul>
+ *
+ * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency> [count|rate] [seconds]
+ * [lingerMicros]} (the producer's linger in latency mode, default 1,000 µs as in {@code
+ * ProducerConfig.DEFAULT}).
+ */
+public final class EndToEnd {
+  private static final int PARTITIONS = 4;
+  private static final int SIZE = 256;
+
+  private EndToEnd() {}
+
+  /** Entry point; see the class description. */
+  public static void main(String[] args) throws Exception {
+    String backend = args[0];
+    String mode = args[1];
+    try (Storage storage = open(backend);
+        Sluice sluice = Sluice.builder().storage(storage).build()) {
+      if (mode.equals("drain")) {
+        drain(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
+      } else {
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        long lingerMicros = args.length > 4 ? Long.parseLong(args[4]) : 1_000;
+        latency(sluice, backend, rate, seconds, Duration.ofNanos(lingerMicros * 1_000));
+      }
+    }
+    System.exit(0);
+  }
+
+  private static Storage open(String backend) throws Exception {
+    return switch (backend) {
+      case "file", "file-os" ->
+          FileStorage.open(
+              FileStorageConfig.builder(Files.createTempDirectory("sluice-e2e"))
+                  .durability(backend.equals("file") ? Durability.SYNC : Durability.OS)
+                  .build());
+      case "postgresql" ->
+          JdbcStorage.create(
+              "jdbc:postgresql://127.0.0.1:5432/test",
+              "postgres",
+              null,
+              JdbcStorageConfig.builder()
+                  .schema("sluice_bench_" + Long.toHexString(System.nanoTime()))
+                  .maxPoolSize(16)
+                  .build());
+      default -> throw new IllegalArgumentException("backend: file, file-os or postgresql");
+    };
+  }
+
+  private static void drain(Sluice sluice, String backend, int count) {
+    sluice.admin().createTopic("bench", TopicConfig.partitions(PARTITIONS));
+    long t0 = System.nanoTime();
+    Producer producer = sluice.newProducer(ProducerConfig.DEFAULT.withMaxBatchMessages(2_000));
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    byte[] payload = new byte[SIZE];
+    for (int i = 0; i < count; i += 1_000) {
+      List<Message> batch = new ArrayList<>(1_000);
+      for (int j = i; j < Math.min(count, i + 1_000); j++) {
+        batch.add(Message.builder(payload).key(Integer.toString(j)).build());
+      }
+      pending.add(producer.sendAllAsync("bench", batch));
+      if (pending.size() > 16) {
+        pending.remove(0).join();
+      }
+    }
+    pending.forEach(CompletableFuture::join);
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%s: preloaded %,d x %d B in %.1f s (%,.0f msg/s)%n",
+        backend, count, SIZE, loadSeconds, count / loadSeconds);
+    AtomicLong handled = new AtomicLong();
+    AtomicLong stale = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicReference<Throwable> lastError = new AtomicReference<>();
+    ConsumerListener listener =
+        new ConsumerListener() {
+          @Override
+          public void onStaleAck(Delivery d) {
+            stale.incrementAndGet();
+          }
+
+          @Override
+          public void onError(String group, Throwable error) {
+            errors.incrementAndGet();
+            lastError.set(error);
+          }
+        };
+    long start = System.nanoTime();
+    ConsumerGroup g =
+        sluice
+            .consumer("drain")
+            .subscribe("bench")
+            .concurrency(256)
+            .prefetch(2_048)
+            .batchSize(1_000)
+            .pollInterval(Duration.ofMillis(1))
+            .listener(listener)
+            .handler(d -> handled.incrementAndGet())
+            .start();
+    while (sluice.admin().lag("drain", "bench") > 0) {
+      LockSupport.parkNanos(5_000_000);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    g.close();
+    System.out.printf(
+        "%s: drained %,d messages (handled %,d, stale %,d, errors %,d) in %.2f s = %,.0f msg/s%n",
+        backend, count, handled.get(), stale.get(), errors.get(), seconds, count / seconds);
+    if (lastError.get() != null) {
+      lastError.get().printStackTrace(System.out);
+    }
+  }
+
+  private static void latency(
+      Sluice sluice, String backend, int rate, int seconds, Duration linger) {
+    sluice.admin().createTopic("lat", TopicConfig.partitions(PARTITIONS));
+    int total = rate * seconds;
+    AtomicLongArray latencies = new AtomicLongArray(total);
+    AtomicLong received = new AtomicLong();
+    ConsumerGroup g =
+        sluice
+            .consumer("lat")
+            .subscribe("lat")
+            .concurrency(64)
+            .prefetch(512)
+            .batchSize(512)
+            .pollInterval(Duration.ofMillis(1))
+            .handler(
+                d -> {
+                  ByteBuffer b = ByteBuffer.wrap(d.payload());
+                  int n = b.getInt();
+                  latencies.set(n, System.nanoTime() - b.getLong());
+                  received.incrementAndGet();
+                })
+            .start();
+    Producer producer = sluice.newProducer(ProducerConfig.DEFAULT.withLinger(linger));
+    long interval = 1_000_000_000L / rate;
+    long next = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      next += interval;
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      byte[] payload = new byte[SIZE];
+      ByteBuffer.wrap(payload).putInt(i).putLong(System.nanoTime());
+      producer.sendAsync("lat", Message.builder(payload).key(Integer.toString(i)).build());
+    }
+    while (received.get() < total) {
+      LockSupport.parkNanos(10_000_000);
+    }
+    g.close();
+    int warm = total / 5; // the first fifth warms up the JIT and is not counted
+    long[] sorted = new long[total - warm];
+    for (int i = warm; i < total; i++) {
+      sorted[i - warm] = latencies.get(i);
+    }
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    System.out.printf(
+        "%s: %,d msg/s for %d s, linger %d us (first 20%% not counted), end-to-end latency"
+            + " p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+        backend,
+        rate,
+        seconds,
+        linger.toNanos() / 1_000,
+        sorted[n / 2] / 1e6,
+        sorted[(int) (n * 0.99)] / 1e6,
+        sorted[(int) (n * 0.999)] / 1e6,
+        sorted[n - 1] / 1e6);
+  }
+}

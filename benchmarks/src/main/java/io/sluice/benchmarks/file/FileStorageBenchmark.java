@@ -1,0 +1,204 @@
+package io.sluice.benchmarks.file;
+
+import io.sluice.api.Message;
+import io.sluice.api.TopicConfig;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StoredMessage;
+import io.sluice.storage.file.Durability;
+import io.sluice.storage.file.FileStorage;
+import io.sluice.storage.file.FileStorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The file store's load harness: raw baselines and Sluice, in one run, 256-byte payloads.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.file.FileStorageBenchmark [dir]
+ * </pre>
+ *
+ * Prints one line per figure and the ratios the targets are stated in. {@code dir} (default: the
+ * system temp directory) should be on the disk under test.
+ */
+public final class FileStorageBenchmark {
+  private static final int PAYLOAD = 256;
+  private static final int SINGLE = 1_000_000;
+  private static final int BATCHED = 2_000_000;
+  private static final long SYNC_MILLIS = 4_000;
+
+  private FileStorageBenchmark() {}
+
+  /** Runs everything and prints the figures. */
+  public static void main(String[] args) throws Exception {
+    Path base =
+        Files.createTempDirectory(
+            args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir")),
+            "sluice-bench");
+    try {
+      run(base);
+    } finally {
+      delete(base);
+    }
+  }
+
+  private static void run(Path base) throws Exception {
+    System.out.printf(
+        "file store benchmark, %d-byte payloads, %d cores, dir %s%n",
+        PAYLOAD, Runtime.getRuntime().availableProcessors(), base);
+    Path raw = base.resolve("raw.log");
+    warmUp(base.resolve("warm"));
+    // The durable figures first, side by side, before the bulk phases leave gigabytes of dirty
+    // page cache whose write-back slows every fsync.
+    double[] perMessage = RawBaselines.fsyncPerMessage(raw, PAYLOAD, 2_000);
+    Files.delete(raw);
+    double rawGroup1 = RawBaselines.groupCommit(raw, 8, PAYLOAD, SYNC_MILLIS);
+    Files.delete(raw);
+    double sync = syncSenders(base.resolve("sync"), 8, SYNC_MILLIS);
+    delete(base.resolve("sync"));
+    double rawGroup2 = RawBaselines.groupCommit(raw, 8, PAYLOAD, SYNC_MILLIS);
+    Files.delete(raw);
+    double rawGroup = (rawGroup1 + rawGroup2) / 2;
+    line("raw fsync per message (1 thread)", perMessage[0]);
+    System.out.printf(Locale.ROOT, "  fsync latency: %.1f us%n", perMessage[1]);
+    line("raw group commit (8 senders), before / after", rawGroup1);
+    line("", rawGroup2);
+    line("sluice SYNC, 8 senders", sync);
+    System.out.printf(
+        Locale.ROOT,
+        "  = %.0f%% of raw group commit (mean; target >= 70%%), %.1fx fsync-per-message"
+            + " (target >= 4x), fsync latency %.1f us%n",
+        100 * sync / rawGroup,
+        sync / perMessage[0],
+        perMessage[1]);
+
+    double rawAppend = RawBaselines.append(raw, BATCHED, PAYLOAD);
+    double rawRead = RawBaselines.read(raw);
+    Files.delete(raw);
+    double rawSingle = RawBaselines.writePerMessage(raw, SINGLE, PAYLOAD);
+    Files.delete(raw);
+    double single = appendSingle(base.resolve("single"), SINGLE);
+    delete(base.resolve("single"));
+    double batched = appendBatched(base.resolve("batched"), BATCHED, 100);
+    double read = readAll(base.resolve("batched"));
+    delete(base.resolve("batched"));
+    line("raw append, 1 MiB buffer", rawAppend);
+    line("raw read, 1 MiB buffer", rawRead);
+    line("raw one pwrite per message (ceiling of 1 msg/call)", rawSingle);
+    line("sluice OS append, 1 msg/call (target >= 1,000,000)", single);
+    line("sluice OS append, batches of 100 (target >= 3,000,000)", batched);
+    line("sluice sequential read via SPI (target >= 5,000,000)", read);
+    System.out.printf(
+        Locale.ROOT,
+        "  read = %.0f%% of raw read; batched append = %.0f%% of raw append;"
+            + " 1 msg/call = %.0f%% of one pwrite per message%n",
+        100 * read / rawRead,
+        100 * batched / rawAppend,
+        100 * single / rawSingle);
+  }
+
+  private static void warmUp(Path dir) throws Exception {
+    appendSingle(dir.resolve("a"), 300_000);
+    appendBatched(dir.resolve("b"), 500_000, 100);
+    readAll(dir.resolve("b"));
+    syncSenders(dir.resolve("c"), 8, 500);
+    delete(dir);
+  }
+
+  private static FileStorage store(Path dir, Durability durability) {
+    return FileStorage.open(FileStorageConfig.builder(dir).durability(durability).build());
+  }
+
+  private static double appendSingle(Path dir, int count) {
+    try (FileStorage s = store(dir, Durability.OS)) {
+      s.createTopic("bench", TopicConfig.defaults());
+      byte[] payload = new byte[PAYLOAD];
+      long t0 = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        s.append("bench", List.of(OutgoingMessage.toPartition(Message.of(payload), 0)));
+      }
+      return count / RawBaselines.seconds(t0);
+    }
+  }
+
+  private static double appendBatched(Path dir, int count, int size) {
+    try (FileStorage s = store(dir, Durability.OS)) {
+      s.createTopic("bench", TopicConfig.defaults());
+      byte[] payload = new byte[PAYLOAD];
+      List<OutgoingMessage> batch = new ArrayList<>(size);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < count; i += size) {
+        batch.clear();
+        for (int j = 0; j < size; j++) {
+          batch.add(OutgoingMessage.toPartition(Message.of(payload), 0));
+        }
+        s.append("bench", batch);
+      }
+      return count / RawBaselines.seconds(t0);
+    }
+  }
+
+  private static double readAll(Path dir) {
+    try (FileStorage s = store(dir, Durability.OS)) {
+      long end = s.describeTopic("bench").partitions().get(0).endOffset();
+      long t0 = System.nanoTime();
+      long offset = 0;
+      long bytes = 0;
+      while (offset < end) {
+        List<StoredMessage> got = s.read("bench", 0, offset, 1000);
+        offset += got.size();
+        bytes += got.get(got.size() - 1).message().payload().length;
+      }
+      double rate = end / RawBaselines.seconds(t0);
+      return bytes > 0 ? rate : 0;
+    }
+  }
+
+  private static double syncSenders(Path dir, int senders, long millis) throws Exception {
+    try (FileStorage s = store(dir, Durability.SYNC)) {
+      s.createTopic("bench", TopicConfig.defaults());
+      AtomicLong done = new AtomicLong();
+      long t0 = System.nanoTime();
+      long end = t0 + millis * 1_000_000;
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < senders; i++) {
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      byte[] payload = new byte[PAYLOAD];
+                      while (System.nanoTime() < end) {
+                        s.append(
+                            "bench", List.of(OutgoingMessage.toPartition(Message.of(payload), 0)));
+                        done.incrementAndGet();
+                      }
+                    }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      return done.get() / RawBaselines.seconds(t0);
+    }
+  }
+
+  private static void line(String what, double perSecond) {
+    System.out.printf(Locale.ROOT, "%-58s %,14.0f msg/s%n", what, perSecond);
+  }
+
+  static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

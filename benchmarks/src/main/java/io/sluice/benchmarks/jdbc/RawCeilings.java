@@ -1,0 +1,96 @@
+package io.sluice.benchmarks.jdbc;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What PostgreSQL itself does on this machine with the simplest queue there is: a table with a
+ * {@code bigserial} key and a payload. Insert: multi-row {@code INSERT} of 100 rows per statement
+ * (auto-commit, one transaction each). Dequeue: {@code DELETE ... WHERE id IN (SELECT ... FOR
+ * UPDATE SKIP LOCKED LIMIT 100) RETURNING} (auto-commit) until the table is empty.
+ */
+final class RawCeilings {
+  private final String url;
+  private final String user;
+  private final String password;
+
+  RawCeilings(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  void reset() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS sluice_bench_raw CASCADE");
+      s.execute("CREATE SCHEMA sluice_bench_raw");
+      s.execute(
+          "CREATE TABLE sluice_bench_raw.q (id bigserial PRIMARY KEY, payload bytea NOT NULL)");
+    }
+  }
+
+  /** Inserts {@code batches} statements of 100 rows from {@code sessions} threads; rows/s. */
+  double insert(int sessions, int batchesPerSession, byte[] payload) throws Exception {
+    StringBuilder sql = new StringBuilder("INSERT INTO sluice_bench_raw.q (payload) VALUES (?)");
+    for (int i = 1; i < 100; i++) {
+      sql.append(",(?)");
+    }
+    return Parallel.rate(
+        sessions,
+        () -> {
+          long rows = 0;
+          try (Connection c = connect();
+              PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int b = 0; b < batchesPerSession; b++) {
+              for (int i = 1; i <= 100; i++) {
+                ps.setBytes(i, payload);
+              }
+              rows += ps.executeUpdate();
+            }
+          }
+          return rows;
+        });
+  }
+
+  /** Dequeues everything with {@code sessions} threads; rows/s. */
+  double dequeue(int sessions) throws Exception {
+    String sql =
+        "DELETE FROM sluice_bench_raw.q WHERE id IN (SELECT id FROM sluice_bench_raw.q"
+            + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING id, payload";
+    AtomicLong total = new AtomicLong();
+    double rate =
+        Parallel.rate(
+            sessions,
+            () -> {
+              long rows = 0;
+              int empty = 0;
+              try (Connection c = connect();
+                  PreparedStatement ps = c.prepareStatement(sql)) {
+                while (empty < 3) {
+                  int n = 0;
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      rs.getBytes(2);
+                      n++;
+                    }
+                  }
+                  rows += n;
+                  empty = n == 0 ? empty + 1 : 0;
+                }
+              }
+              total.addAndGet(rows);
+              return rows;
+            });
+    return rate;
+  }
+}
