@@ -24,9 +24,9 @@ import java.time.InstantSource;
  * @param segmentAge roll a non-empty segment older than this on the next append (default 7 days)
  * @param indexIntervalBytes log bytes between sparse index entries (default 4 KiB)
  * @param retentionCheckInterval how often retention runs in the background (default 1 minute)
- * @param truncateCorruptData on open, cut a partition's active segment at a corrupt batch instead
- *     of failing with {@link io.sluice.api.error.StorageCorruptedException}; loses what follows.
- *     Off by default.
+ * @param truncateCorruptData on open, cut a partition's active segment at a corrupt batch (and the
+ *     newest group-state journal at a corrupt frame) instead of failing with {@link
+ *     io.sluice.api.error.StorageCorruptedException}; loses what follows. Off by default.
  * @param stateJournalBytes compact the group-state journal into a snapshot when it grows past this
  *     (default 16 MiB)
  */

@@ -71,6 +71,7 @@ public final class GroupStateStore {
    * partition's checkpoint for idempotency keys, then writes a fresh snapshot.
    *
    * @param committer the group committer under {@code SYNC}, else null
+   * @param truncateCorrupt cut the newest journal at a bad frame even if valid frames follow
    */
   public static GroupStateStore open(
       FileIo io,
@@ -78,9 +79,10 @@ public final class GroupStateStore {
       FailStop failStop,
       LogView logs,
       InstantSource clock,
-      GroupCommitter committer)
+      GroupCommitter committer,
+      boolean truncateCorrupt)
       throws IOException {
-    StateJournal.Loaded loaded = StateJournal.open(io, dir, failStop);
+    StateJournal.Loaded loaded = StateJournal.open(io, dir, failStop, truncateCorrupt);
     long epoch = 0;
     for (StateRecord r : loaded.records()) {
       if (r instanceof StateRecord.Open o) {

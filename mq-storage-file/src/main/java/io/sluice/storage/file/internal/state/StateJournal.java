@@ -49,21 +49,27 @@ public final class StateJournal implements Forceable {
   /** The opened journal and the records to replay, oldest first. */
   public record Loaded(StateJournal journal, List<StateRecord> records) {}
 
-  /** Opens the state directory, recovering a torn journal tail. */
-  public static Loaded open(FileIo io, Path dir, FailStop failStop) throws IOException {
+  /**
+   * Opens the state directory. A bad frame at the end of the newest journal is a torn write and is
+   * cut with a WARN. A bad frame followed by a valid one, or any bad frame in a snapshot or an
+   * older journal, raises {@link StorageCorruptedException} naming file and position; with {@code
+   * truncateCorrupt} the newest journal is cut there instead (losing the state changes after it).
+   */
+  public static Loaded open(FileIo io, Path dir, FailStop failStop, boolean truncateCorrupt)
+      throws IOException {
     Files.createDirectories(dir);
     StateJournal j = new StateJournal(io, dir, failStop);
     List<Long> snapshots = generations(dir, "snapshot-", ".dat");
     long base = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1);
     List<StateRecord> records = new ArrayList<>();
     if (!snapshots.isEmpty()) {
-      readFrames(j.file("snapshot-", base, ".dat"), records, false, io);
+      readFrames(j.file("snapshot-", base, ".dat"), records, false, false, io);
     }
     List<Long> journals = generations(dir, "journal-", ".log");
     journals = journals.stream().filter(g -> g >= base).toList();
     for (int i = 0; i < journals.size(); i++) {
       boolean last = i == journals.size() - 1;
-      readFrames(j.file("journal-", journals.get(i), ".log"), records, last, io);
+      readFrames(j.file("journal-", journals.get(i), ".log"), records, last, truncateCorrupt, io);
     }
     j.generation = journals.isEmpty() ? base : journals.get(journals.size() - 1);
     Path current = j.file("journal-", j.generation, ".log");
@@ -94,7 +100,8 @@ public final class StateJournal implements Forceable {
     }
   }
 
-  private static void readFrames(Path file, List<StateRecord> out, boolean tail, FileIo io)
+  private static void readFrames(
+      Path file, List<StateRecord> out, boolean tail, boolean truncateCorrupt, FileIo io)
       throws IOException {
     byte[] all = Files.readAllBytes(file);
     ByteBuffer buf = ByteBuffer.wrap(all);
@@ -104,8 +111,12 @@ public final class StateJournal implements Forceable {
         if (!tail) {
           throw new StorageCorruptedException(file, buf.position(), "state frame fails its CRC");
         }
+        if (!truncateCorrupt && validFrameAfter(buf)) {
+          throw new StorageCorruptedException(
+              file, buf.position(), "state frame fails its CRC before valid frames");
+        }
         LOG.warn(
-            "state journal {}: cut {} bytes of torn data at position {}",
+            "state journal {}: cut {} bytes of torn or invalid data at position {}",
             file,
             buf.remaining(),
             buf.position());
@@ -120,6 +131,18 @@ public final class StateJournal implements Forceable {
       buf.get(body);
       out.add(StateCodec.decode(body));
     }
+  }
+
+  /** Whether a CRC-valid frame starts anywhere after the bad one at {@code buf}'s position. */
+  private static boolean validFrameAfter(ByteBuffer buf) {
+    ByteBuffer scan = buf.duplicate();
+    for (int p = buf.position() + 1; p <= buf.limit() - StateCodec.FRAME_HEADER; p++) {
+      scan.position(p);
+      if (StateCodec.checkFrame(scan) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Appends records with one write. */

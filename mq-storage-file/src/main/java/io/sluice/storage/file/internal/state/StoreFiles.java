@@ -112,7 +112,13 @@ public final class StoreFiles implements LogView {
     }
     state =
         GroupStateStore.open(
-            io, config.directory().resolve("state"), failStop, this, config.clock(), committer);
+            io,
+            config.directory().resolve("state"),
+            failStop,
+            this,
+            config.clock(),
+            committer,
+            config.truncateCorruptData());
     state.compactWhenJournalExceeds(
         config.stateJournalBytes(), () -> background.execute(this::compactState));
     if (committer != null) {
