@@ -241,6 +241,27 @@ public interface Storage extends AutoCloseable {
    */
   long enforceRetention();
 
+  // -------------------------------------------------------------------------------- notifications
+
+  /**
+   * Asks to be told when messages become claimable in {@code topic}, so a consumer can claim at
+   * once instead of waiting for its next poll. After an {@link #append}, a {@link #deadLetter} or a
+   * {@link #release} visible at once, made through this store object, the store runs {@code
+   * listener} on the calling thread once the change is visible to claims and before the call
+   * returns. Notifications are hints: they may be coalesced or spurious, and appends made by other
+   * processes may go unnoticed, so a consumer must still poll. The listener must return quickly and
+   * must not call back into the store. The topic need not exist yet.
+   *
+   * @return a registration to close when done, or {@link AppendWatch#NONE} when this store cannot
+   *     notify (the default)
+   * @throws io.sluice.api.error.InvalidNameException for an invalid topic name
+   */
+  default AppendWatch watchAppends(String topic, Runnable listener) {
+    io.sluice.api.internal.Validation.topic(topic);
+    io.sluice.api.internal.Validation.required("listener", listener);
+    return AppendWatch.NONE;
+  }
+
   // ---------------------------------------------------------------------------------------- status
 
   /** What this backend can do beyond the common contract. */

@@ -109,6 +109,25 @@ public abstract class ConsumerContract {
   // ------------------------------------------------------------------------------ basic delivery
 
   @Test
+  void anIdleMemberIsWokenByAnAppendInsteadOfWaitingOutItsPollInterval() {
+    topic("orders", 2);
+    AtomicInteger claims = new AtomicInteger();
+    storage.beforeClaim = request -> claims.incrementAndGet();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    group("billing", "orders")
+        .pollInterval(Duration.ofMinutes(5))
+        .handler(d -> seen.add(d.payloadAsString()))
+        .start();
+    // The first claim found nothing: the member now waits up to five minutes unless woken.
+    await().atMost(WAIT).until(() -> claims.get() >= 1);
+    sluice.producer().send("orders", Message.of("first"));
+    await().atMost(WAIT).until(() -> seen.size() == 1);
+    sluice.producer().send("orders", Message.of("second"));
+    await().atMost(WAIT).until(() -> seen.size() == 2);
+    assertThat(seen).containsExactly("first", "second");
+  }
+
+  @Test
   void autoAckDeliversEveryMessageOnceAndCommits() {
     topic("orders", 4);
     produce("orders", 200);

@@ -72,6 +72,11 @@ final class RecordingStorage implements Storage {
   }
 
   @Override
+  public io.sluice.spi.AppendWatch watchAppends(String topic, Runnable listener) {
+    return delegate.watchAppends(topic, listener);
+  }
+
+  @Override
   public List<Lease> claim(ClaimRequest request) {
     beforeClaim.accept(request);
     return delegate.claim(request);

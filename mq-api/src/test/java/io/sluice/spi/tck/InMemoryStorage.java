@@ -9,8 +9,10 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.TopicExistsException;
 import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
 import io.sluice.spi.Ack;
+import io.sluice.spi.AppendWatch;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
@@ -52,6 +54,7 @@ public final class InMemoryStorage implements Storage {
   private final Map<String, TreeMap<String, MemGroup>> groups = new HashMap<>();
   private final MemAppender appender = new MemAppender();
   private final MemClaimer claimer = new MemClaimer();
+  private final AppendWatchers watchers = new AppendWatchers();
   private volatile boolean closed;
 
   /** An empty store that reads time from {@code clock}. */
@@ -160,7 +163,9 @@ public final class InMemoryStorage implements Storage {
   public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
     Validation.topic(topic);
     Validation.required("batch", batch);
-    return locked(() -> appender.append(topic(topic), batch, clock.instant()));
+    List<Receipt> receipts = locked(() -> appender.append(topic(topic), batch, clock.instant()));
+    watchers.appended(topic);
+    return receipts;
   }
 
   @Override
@@ -266,6 +271,9 @@ public final class InMemoryStorage implements Storage {
           }
           return null;
         });
+    if (!nextVisibleAt.isAfter(clock.instant())) {
+      watchers.appended(delivery.topic());
+    }
   }
 
   @Override
@@ -294,6 +302,12 @@ public final class InMemoryStorage implements Storage {
   @Override
   public Receipt deadLetter(DeadLetterRequest request) {
     Validation.required("request", request);
+    Receipt receipt = deadLetterLocked(request);
+    watchers.appended(request.deadLetterTopic());
+    return receipt;
+  }
+
+  private Receipt deadLetterLocked(DeadLetterRequest request) {
     return locked(
         () -> {
           Instant now = clock.instant();
@@ -315,6 +329,13 @@ public final class InMemoryStorage implements Storage {
           complete(request.group(), request.delivery(), e, null, now);
           return r;
         });
+  }
+
+  @Override
+  public AppendWatch watchAppends(String topic, Runnable listener) {
+    Validation.topic(topic);
+    locked(() -> null);
+    return watchers.add(topic, listener);
   }
 
   // --------------------------------------------------------------------------------------- offsets

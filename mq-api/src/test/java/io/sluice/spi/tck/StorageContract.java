@@ -239,6 +239,14 @@ public abstract class StorageContract {
     }
   }
 
+  /** Append notifications for waking consumers. */
+  @Nested
+  class Notifications extends NotificationsCases {
+    Notifications() {
+      super(StorageContract.this);
+    }
+  }
+
   /** Health, capabilities, close. */
   @Nested
   class Lifecycle extends LifecycleCases {

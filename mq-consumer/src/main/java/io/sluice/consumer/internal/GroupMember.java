@@ -5,12 +5,14 @@ import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.GroupConfig;
 import io.sluice.consumer.TransactionalHandler;
+import io.sluice.spi.AppendWatch;
 import io.sluice.spi.Lease;
 import io.sluice.spi.Service;
 import io.sluice.spi.Storage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +43,7 @@ public final class GroupMember implements ConsumerGroup, Service {
   private final Dispatcher dispatcher;
   private final GroupRunner runner;
   private final HandlerInvoker invoker;
+  private final List<AppendWatch> watches = new ArrayList<>();
   private final ReentrantLock lifecycle = new ReentrantLock();
   private volatile boolean closing;
   private boolean started;
@@ -91,6 +94,9 @@ public final class GroupMember implements ConsumerGroup, Service {
     try {
       if (started || closed) {
         throw new IllegalStateException("consumer group member was already started or closed");
+      }
+      for (String topic : config.topics()) {
+        watches.add(storage.watchAppends(topic, runner::wake));
       }
       started = true;
       acks.start();
@@ -207,6 +213,7 @@ public final class GroupMember implements ConsumerGroup, Service {
 
   /** Stop claiming, release the unstarted, wait, release the late, stop the services. */
   private boolean shutdown(Duration deadline) {
+    watches.forEach(AppendWatch::close);
     runner.close();
     releaseWhere(InFlight.Phase.QUEUED);
     boolean finished;

@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * concurrency + prefetch} deliveries are outstanding per member, so claimed-but-unstarted messages
  * never exceed {@code prefetch} beyond the running ones), claims up to that many messages (at most
  * {@code batchSize}) from the subscribed topics in turn, and hands each to {@code dispatch}. When a
- * full turn over the topics finds nothing, or the member is paused, it waits {@code pollInterval}.
- * A failing claim is reported and retried after a growing pause (up to 2 s). While more than {@code
- * max(1000, 4 × (concurrency + prefetch))} acks wait for the store, it does not claim, so a store
- * slower to ack than to claim cannot make leases run out. Every {@code lagInterval} it reports lag
- * per partition.
+ * full turn over the topics finds nothing, or the member is paused, it waits {@code pollInterval},
+ * or less when the store reports an append to a subscribed topic ({@link
+ * io.sluice.spi.Storage#watchAppends}; the member registers {@link #wake()} for it). A failing
+ * claim is reported and retried after a growing pause (up to 2 s). While more than {@code max(1000,
+ * 4 × (concurrency + prefetch))} acks wait for the store, it does not claim, so a store slower to
+ * ack than to claim cannot make leases run out. Every {@code lagInterval} it reports lag per
+ * partition.
  */
 final class GroupRunner extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(GroupRunner.class);

@@ -21,7 +21,7 @@ abstract class LoopService implements Service {
   private Thread thread;
   private boolean started;
   private volatile boolean closed;
-  private boolean woken;
+  private volatile boolean woken;
 
   LoopService(String threadName) {
     this.threadName = threadName;
@@ -101,6 +101,9 @@ abstract class LoopService implements Service {
 
   /** Ends the current {@link #waitFor(long)} early. */
   final void wake() {
+    if (woken) {
+      return; // already pending: the next wait returns at once
+    }
     lock.lock();
     try {
       woken = true;

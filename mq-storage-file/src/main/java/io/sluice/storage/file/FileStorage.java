@@ -7,8 +7,10 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
 import io.sluice.spi.Ack;
+import io.sluice.spi.AppendWatch;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
@@ -56,6 +58,7 @@ public final class FileStorage implements Storage {
   private final StoreFiles files;
   private final GroupStateStore state;
   private final AppendPath appends;
+  private final AppendWatchers watchers = new AppendWatchers();
   private volatile boolean closed;
 
   private FileStorage(StoreFiles files) {
@@ -142,7 +145,11 @@ public final class FileStorage implements Storage {
   public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
     Validation.topic(topic);
     Validation.required("batch", batch);
-    return open(() -> appends.append(topic(topic), batch, now()));
+    List<Receipt> receipts = open(() -> appends.append(topic(topic), batch, now()));
+    if (!receipts.isEmpty()) {
+      watchers.appended(topic);
+    }
+    return receipts;
   }
 
   @Override
@@ -185,6 +192,9 @@ public final class FileStorage implements Storage {
           state.release(group, delivery, nextVisibleAt, countAttempt);
           return null;
         });
+    if (!nextVisibleAt.isAfter(now())) {
+      watchers.appended(delivery.topic());
+    }
   }
 
   @Override
@@ -198,21 +208,30 @@ public final class FileStorage implements Storage {
   @Override
   public Receipt deadLetter(DeadLetterRequest request) {
     Validation.required("request", request);
-    return open(
-        () -> {
-          if (!state.isCurrent(request.group(), request.delivery())) {
-            throw new StaleDeliveryException(
-                request.delivery(), "the lease is expired, re-granted or settled");
-          }
-          TopicLog dlq = files.topicLogs().get(request.deadLetterTopic());
-          if (dlq == null) {
-            dlq = files.createTopicIfAbsent(request.deadLetterTopic(), TopicConfig.defaults());
-          }
-          Receipt r =
-              appends.append(dlq, List.of(OutgoingMessage.of(request.message())), now()).get(0);
-          state.ack(request.group(), List.of(Ack.of(request.delivery())));
-          return r;
-        });
+    Receipt receipt =
+        open(
+            () -> {
+              if (!state.isCurrent(request.group(), request.delivery())) {
+                throw new StaleDeliveryException(
+                    request.delivery(), "the lease is expired, re-granted or settled");
+              }
+              TopicLog dlq = files.topicLogs().get(request.deadLetterTopic());
+              if (dlq == null) {
+                dlq = files.createTopicIfAbsent(request.deadLetterTopic(), TopicConfig.defaults());
+              }
+              Receipt r =
+                  appends.append(dlq, List.of(OutgoingMessage.of(request.message())), now()).get(0);
+              state.ack(request.group(), List.of(Ack.of(request.delivery())));
+              return r;
+            });
+    watchers.appended(request.deadLetterTopic());
+    return receipt;
+  }
+
+  @Override
+  public AppendWatch watchAppends(String topic, Runnable listener) {
+    Validation.topic(topic);
+    return open(() -> watchers.add(topic, listener));
   }
 
   // --------------------------------------------------------------------------------------- offsets

@@ -7,8 +7,10 @@ import io.sluice.api.TopicConfig;
 import io.sluice.api.error.BackendUnavailableException;
 import io.sluice.api.error.InvalidMessageException;
 import io.sluice.api.error.StorageClosedException;
+import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
 import io.sluice.spi.Ack;
+import io.sluice.spi.AppendWatch;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
@@ -48,6 +50,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class JdbcStorage implements Storage {
   private final Engine engine;
+  private final AppendWatchers watchers = new AppendWatchers();
 
   private JdbcStorage(Engine engine) {
     this.engine = engine;
@@ -145,7 +148,9 @@ public final class JdbcStorage implements Storage {
       return List.of();
     }
     checkOpen();
-    return engine.append(topic, batch);
+    List<Receipt> receipts = engine.append(topic, batch);
+    watchers.appended(topic);
+    return receipts;
   }
 
   @Override
@@ -180,14 +185,17 @@ public final class JdbcStorage implements Storage {
     Validation.group(group);
     Validation.required("delivery", delivery);
     Validation.required("nextVisibleAt", nextVisibleAt);
-    tx(
-        "release",
-        h -> {
-          engine
-              .committer()
-              .release(h, group, delivery, nextVisibleAt, countAttempt, engine.db().now());
-          return null;
-        });
+    Instant now =
+        tx(
+            "release",
+            h -> {
+              Instant at = engine.db().now();
+              engine.committer().release(h, group, delivery, nextVisibleAt, countAttempt, at);
+              return at;
+            });
+    if (!nextVisibleAt.isAfter(now)) {
+      watchers.appended(delivery.topic());
+    }
   }
 
   @Override
@@ -206,7 +214,20 @@ public final class JdbcStorage implements Storage {
   @Override
   public Receipt deadLetter(DeadLetterRequest request) {
     Validation.required("request", request);
-    return tx("deadLetter", h -> engine.deadLetter(h, request));
+    Receipt receipt = tx("deadLetter", h -> engine.deadLetter(h, request));
+    watchers.appended(request.deadLetterTopic());
+    return receipt;
+  }
+
+  /**
+   * Notifies appends made through this object once committed. Appends by other processes, and sends
+   * inside an application transaction ({@link TransactionalSend}), are found by polling.
+   */
+  @Override
+  public AppendWatch watchAppends(String topic, Runnable listener) {
+    Validation.topic(topic);
+    checkOpen();
+    return watchers.add(topic, listener);
   }
 
   @Override
