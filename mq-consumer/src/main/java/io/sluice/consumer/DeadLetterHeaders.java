@@ -16,8 +16,10 @@ package io.sluice.consumer;
  *       dead-letter)</td></tr>
  *   <tr><td>{@value #ERROR_MESSAGE}</td><td>its message, cut to 1,000 characters (absent when
  *       none)</td></tr>
- *   <tr><td>{@value #REASON}</td><td>{@code exhausted}, {@code not-retryable}, or the reason given
- *       to {@code Delivery.deadLetter}</td></tr>
+ *   <tr><td>{@value #REASON}</td><td>{@code exhausted}, {@code not-retryable}, {@code abandoned}
+ *       (the last allowed attempt never reported back: its consumer died or its lease ran out; the
+ *       claim that found it is counted in the attempts and the handler did not run), or the reason
+ *       given to {@code Delivery.deadLetter}</td></tr>
  *   <tr><td>{@value #FIRST_FAILURE}</td><td>first failure this runtime saw, or the first delivery
  *       time when the earlier failures happened in another process</td></tr>
  *   <tr><td>{@value #LAST_FAILURE}</td><td>when the message was dead-lettered</td></tr>

@@ -231,6 +231,33 @@ public abstract class ConsumerContract {
   }
 
   @Test
+  void aMessageWhoseLastAttemptNeverReportedBackIsDeadLetteredWithoutRunningTheHandler() {
+    topic("orders", 1);
+    sluice.producer().send("orders", Message.of("kills its consumer"));
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    // Manual ack, never settled: each lease runs out as if the consumer had died mid-message.
+    group("billing", "orders")
+        .manualAck()
+        .lease(Duration.ofSeconds(1))
+        .retry(RetryPolicy.maxAttempts(2).backoff(NOW))
+        .handler(d -> attempts.add(d.attempt()))
+        .start();
+    await().atMost(WAIT).until(() -> attempts.size() == 1);
+    clock.advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> attempts.size() == 2);
+    clock.advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> sluice.admin().countDeadLetters("orders.dlq") == 1);
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(attempts).as("the handler never sees a third delivery").containsExactly(1, 2);
+    DeadLetter dl = sluice.admin().deadLetters("orders.dlq", 10).get(0);
+    assertThat(dl.reason()).isEqualTo("abandoned");
+    assertThat(dl.attempts()).isEqualTo(3);
+    assertThat(dl.errorClass()).isNull();
+    assertThat(dl.message().payloadAsString()).isEqualTo("kills its consumer");
+    assertThat(stats.deadLettered.get()).isEqualTo(1);
+  }
+
+  @Test
   void notRetryableExceptionGoesStraightToTheDeadLetterTopic() {
     topic("orders", 1);
     sluice.producer().send("orders", Message.of("bad"));

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class HandlerInvoker {
   private static final Logger LOG = LoggerFactory.getLogger(HandlerInvoker.class);
 
+  /** The dead-letter reason of a message whose last allowed attempt never reported back. */
+  static final String ABANDONED = "abandoned";
+
   private final Storage storage;
   private final GroupConfig config;
   private final InstantSource clock;
@@ -62,6 +65,12 @@ final class HandlerInvoker {
       settler.releaseUnprocessed(d);
       return null;
     }
+    if (!config.retry().hasAttemptsLeft(d.attempt() - 1)) {
+      // Every allowed attempt was handed out and the last never reported back: the consumer died
+      // or its lease ran out mid-message. A message that kills its consumer must not loop forever.
+      settleAbandoned(d);
+      return null;
+    }
     Instant start = clock.instant();
     Throwable failure = null;
     try {
@@ -75,6 +84,15 @@ final class HandlerInvoker {
     }
     listener.onHandled(d, Duration.between(start, clock.instant()), failure);
     return settle(d, failure);
+  }
+
+  private void settleAbandoned(InFlight d) {
+    try {
+      settler.deadLetter(d, ABANDONED, null, false);
+    } catch (RuntimeException e) {
+      LOG.warn("group {}: could not dead-letter abandoned {}", config.group(), d, e);
+      listener.onError(config.group(), e);
+    }
   }
 
   private boolean skipped(InFlight d) {
