@@ -1,6 +1,7 @@
 package io.sluice;
 
 import io.sluice.api.Producer;
+import io.sluice.api.internal.Threads;
 import io.sluice.api.internal.Validation;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerGroupBuilder;
@@ -12,6 +13,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: producers, consumer groups and an admin view over one {@link Storage}.
@@ -27,11 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * {@link #close()} closes every consumer group and producer this object made (groups first, each
- * with its shutdown timeout), and the storage only when {@link Builder#closeStorage(boolean)} says
- * so. Thread-safe.
+ * {@link #close()} closes every consumer group and producer this object made (groups first, all at
+ * once, each within its shutdown timeout), and the storage only when {@link
+ * Builder#closeStorage(boolean)} says so. Thread-safe.
  */
 public final class Sluice implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sluice.class);
+
   private final Storage storage;
   private final InstantSource clock;
   private final ConsumerListener listener;
@@ -152,7 +157,10 @@ public final class Sluice implements AutoCloseable {
     }
   }
 
-  /** Closes the groups, then the producers, then (if configured) the storage. Idempotent. */
+  /**
+   * Closes the groups (all at once, so the whole takes about the longest group's shutdown timeout,
+   * not their sum), then the producers, then (if configured) the storage. Idempotent.
+   */
   @Override
   public void close() {
     List<ConsumerGroup> toClose;
@@ -170,11 +178,29 @@ public final class Sluice implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    toClose.forEach(ConsumerGroup::close);
+    closeConcurrently(toClose);
     producersToClose.forEach(Producer::close);
     if (closeStorage) {
       storage.close();
     }
+  }
+
+  private static void closeConcurrently(List<ConsumerGroup> toClose) {
+    List<Thread> closing = new ArrayList<>(toClose.size());
+    for (ConsumerGroup g : toClose) {
+      closing.add(
+          Thread.ofVirtual()
+              .name("sluice-close-" + g.name())
+              .start(
+                  () -> {
+                    try {
+                      g.close();
+                    } catch (RuntimeException e) {
+                      LOG.warn("closing consumer group {} failed", g.name(), e);
+                    }
+                  }));
+    }
+    Threads.joinUninterruptibly(closing);
   }
 
   /** Builds a {@link Sluice}. */

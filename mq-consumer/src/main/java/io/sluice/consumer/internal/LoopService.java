@@ -1,6 +1,8 @@
 package io.sluice.consumer.internal;
 
+import io.sluice.api.internal.Threads;
 import io.sluice.spi.Service;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -125,18 +127,7 @@ abstract class LoopService implements Service {
       lock.unlock();
     }
     if (t != null && t != Thread.currentThread()) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Threads.joinUninterruptibly(List.of(t));
     }
   }
 }

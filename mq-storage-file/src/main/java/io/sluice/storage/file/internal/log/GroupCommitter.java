@@ -1,6 +1,7 @@
 package io.sluice.storage.file.internal.log;
 
 import io.sluice.api.error.StorageFailedException;
+import io.sluice.api.internal.Threads;
 import io.sluice.spi.Service;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -173,30 +174,13 @@ public final class GroupCommitter implements Service {
                     }
                   }));
     }
-    joinAll(forcing);
+    Threads.joinUninterruptibly(forcing);
     switch (failure.get()) {
       case null -> {}
       case IOException e -> throw e;
       case RuntimeException e -> throw e;
       case Error e -> throw e;
       default -> throw new IllegalStateException(failure.get());
-    }
-  }
-
-  private static void joinAll(List<Thread> threads) {
-    boolean interrupted = false;
-    for (Thread t : threads) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -231,11 +215,7 @@ public final class GroupCommitter implements Service {
       lock.unlock();
     }
     if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Threads.joinUninterruptibly(List.of(t));
     }
   }
 }
