@@ -6,6 +6,7 @@ import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.Producer;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.file.FileStorageBenchmark;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.spi.Storage;
@@ -16,6 +17,7 @@ import io.sluice.storage.jdbc.JdbcStorage;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,7 +53,8 @@ public final class EndToEnd {
   public static void main(String[] args) throws Exception {
     String backend = args[0];
     String mode = args[1];
-    try (Storage storage = open(backend);
+    Path dir = Files.createTempDirectory("sluice-e2e");
+    try (Storage storage = open(backend, dir);
         Sluice sluice = Sluice.builder().storage(storage).build()) {
       if (mode.equals("drain")) {
         drain(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
@@ -61,15 +64,17 @@ public final class EndToEnd {
         long lingerMicros = args.length > 4 ? Long.parseLong(args[4]) : 1_000;
         latency(sluice, backend, rate, seconds, Duration.ofNanos(lingerMicros * 1_000));
       }
+    } finally {
+      FileStorageBenchmark.delete(dir);
     }
     System.exit(0);
   }
 
-  private static Storage open(String backend) throws Exception {
+  private static Storage open(String backend, Path dir) {
     return switch (backend) {
       case "file", "file-os" ->
           FileStorage.open(
-              FileStorageConfig.builder(Files.createTempDirectory("sluice-e2e"))
+              FileStorageConfig.builder(dir)
                   .durability(backend.equals("file") ? Durability.SYNC : Durability.OS)
                   .build());
       case "postgresql" ->

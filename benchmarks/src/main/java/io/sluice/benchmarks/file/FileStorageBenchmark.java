@@ -191,7 +191,8 @@ public final class FileStorageBenchmark {
     System.out.printf(Locale.ROOT, "%-58s %,14.0f msg/s%n", what, perSecond);
   }
 
-  static void delete(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it (the benchmarks' data); absent is fine. */
+  public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
