@@ -10,7 +10,9 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>Async sends to one topic wait up to {@code linger} (or until {@code maxBatchMessages} are
- *       waiting) and go to the store as one append; synchronous sends join the same batches.
+ *       waiting) and go to the store as one append. Synchronous sends join the same batches but
+ *       never wait for the linger: a batch holding one goes at once. Sends made while an append is
+ *       under way coalesce into the next one either way.
  *   <li>At most {@code maxBufferedBytes} of payload may wait for the store; a send beyond that
  *       blocks the caller (backpressure) up to {@code maxBlock}, then fails with {@link
  *       ProducerBufferFullException}.
@@ -20,7 +22,7 @@ import java.time.Duration;
  *       fail the send at once.
  * </ul>
  *
- * @param linger how long an async batch waits for more messages, zero to 1 s (default 1 ms)
+ * @param linger how long a batch of async sends waits for more, zero to 1 s (default 1 ms)
  * @param maxBatchMessages the most messages in one append, 1 to 10,000 (default 1,000)
  * @param maxBufferedBytes the most payload bytes waiting, at least 1 (default 32 MiB)
  * @param maxBlock how long a send may block on a full buffer (default 60 s)

@@ -74,8 +74,26 @@ class ProducerTest {
   }
 
   @Test
+  void aSynchronousSendDoesNotWaitForTheLinger() {
+    Producer p = producer(ProducerConfig.DEFAULT.withLinger(Duration.ofSeconds(1)));
+    CompletableFuture<Receipt> early = p.sendAsync("orders", Message.of("async"));
+    long t0 = System.nanoTime();
+    Receipt r = p.send("orders", Message.of("sync"));
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(took).as("a 1 s linger would hold it").isLessThan(Duration.ofMillis(500));
+    assertThat(early).as("the async send waiting in the same batch went with it").isDone();
+    assertThat(storage.appends.get()).isEqualTo(1);
+    assertThat(end()).isEqualTo(2);
+    assertThat(r.topic()).isEqualTo("orders");
+    assertThat(p.sendAll("orders", List.of(Message.of("a"), Message.of("b")))).hasSize(2);
+    assertThat(storage.appends.get()).isEqualTo(2);
+  }
+
+  @Test
   void syncSendsFromManyThreadsShareAppends() throws Exception {
-    Producer p = producer(ProducerConfig.DEFAULT.withLinger(Duration.ofMillis(20)));
+    // Each append takes 2 ms, as a force or a commit would: sends made meanwhile share the next.
+    storage.beforeAppend = batch -> sleepQuietly(Duration.ofMillis(2));
+    Producer p = producer(ProducerConfig.DEFAULT);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int n = t;
@@ -93,6 +111,14 @@ class ProducerTest {
     }
     assertThat(end()).isEqualTo(200);
     assertThat(storage.appends.get()).isLessThan(200);
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -37,9 +37,12 @@ import java.util.concurrent.locks.LockSupport;
  *       (auto) acks.
  *   <li>{@code latency}: send {@code rate} messages per second for {@code seconds}, each carrying
  *       its send time; the consumer records send-to-handler latency; prints p50/p99/p99.9.
+ *   <li>{@code send}: one thread sends {@code count} messages one at a time, first with the
+ *       blocking {@code send}, then with {@code sendAsync(...).join()} (which waits for the default
+ *       1 ms linger); prints the rate and p50/p99 of each.
  * </ul>
  *
- * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency> [count|rate] [seconds]
+ * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency|send> [count|rate] [seconds]
  * [lingerMicros]} (the producer's linger in latency mode, default 1,000 µs as in {@code
  * ProducerConfig.DEFAULT}).
  */
@@ -58,6 +61,8 @@ public final class EndToEnd {
         Sluice sluice = Sluice.builder().storage(storage).build()) {
       if (mode.equals("drain")) {
         drain(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
+      } else if (mode.equals("send")) {
+        sends(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 5_000);
       } else {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
@@ -210,5 +215,44 @@ public final class EndToEnd {
         sorted[(int) (n * 0.99)] / 1e6,
         sorted[(int) (n * 0.999)] / 1e6,
         sorted[n - 1] / 1e6);
+  }
+
+  private static void sends(Sluice sluice, String backend, int count) {
+    sluice.admin().createTopic("send", TopicConfig.partitions(PARTITIONS));
+    Producer producer = sluice.producer();
+    Message message = Message.of(new byte[SIZE]);
+    for (int i = 0; i < 500; i++) {
+      producer.send("send", message); // warm-up
+    }
+    long[] blocking = new long[count];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long start = System.nanoTime();
+      producer.send("send", message);
+      blocking[i] = System.nanoTime() - start;
+    }
+    double blockingRate = count / ((System.nanoTime() - t0) / 1e9);
+    long[] joined = new long[count];
+    t0 = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long start = System.nanoTime();
+      producer.sendAsync("send", message).join();
+      joined[i] = System.nanoTime() - start;
+    }
+    double joinedRate = count / ((System.nanoTime() - t0) / 1e9);
+    printSends(backend, "send()", blockingRate, blocking);
+    printSends(backend, "sendAsync().join()", joinedRate, joined);
+  }
+
+  private static void printSends(String backend, String how, double rate, long[] nanos) {
+    Arrays.sort(nanos);
+    System.out.printf(
+        "%s: one thread, %,d x %s: %,.0f msg/s, p50 %.3f ms, p99 %.3f ms%n",
+        backend,
+        nanos.length,
+        how,
+        rate,
+        nanos[nanos.length / 2] / 1e6,
+        nanos[(int) (nanos.length * 0.99)] / 1e6);
   }
 }

@@ -46,21 +46,26 @@ public final class BatchingProducer implements Producer {
 
   @Override
   public Receipt send(String topic, Message message) {
-    return join(sendAsync(topic, message));
+    return join(submit(topic, List.of(checked(message)), true)).get(0);
   }
 
   @Override
   public CompletableFuture<Receipt> sendAsync(String topic, Message message) {
-    return submit(topic, List.of(checked(message))).thenApply(receipts -> receipts.get(0));
+    return submit(topic, List.of(checked(message)), false).thenApply(receipts -> receipts.get(0));
   }
 
   @Override
   public List<Receipt> sendAll(String topic, List<Message> messages) {
-    return join(sendAllAsync(topic, messages));
+    return join(sendAll(topic, messages, true));
   }
 
   @Override
   public CompletableFuture<List<Receipt>> sendAllAsync(String topic, List<Message> messages) {
+    return sendAll(topic, messages, false);
+  }
+
+  private CompletableFuture<List<Receipt>> sendAll(
+      String topic, List<Message> messages, boolean blocking) {
     if (messages == null) {
       throw new InvalidMessageException("messages must not be null");
     }
@@ -72,7 +77,7 @@ public final class BatchingProducer implements Producer {
       Validation.topic(topic);
       return CompletableFuture.completedFuture(List.of());
     }
-    return submit(topic, copy);
+    return submit(topic, copy, blocking);
   }
 
   private static Message checked(Message message) {
@@ -82,7 +87,8 @@ public final class BatchingProducer implements Producer {
     return message;
   }
 
-  private CompletableFuture<List<Receipt>> submit(String topic, List<Message> messages) {
+  private CompletableFuture<List<Receipt>> submit(
+      String topic, List<Message> messages, boolean blocking) {
     Validation.topic(topic);
     long bytes = 0;
     List<OutgoingMessage> outgoing = new ArrayList<>(messages.size());
@@ -91,7 +97,7 @@ public final class BatchingProducer implements Producer {
       outgoing.add(OutgoingMessage.of(m));
     }
     reserve(bytes);
-    ProducerBatcher.Pending pending = new ProducerBatcher.Pending(topic, outgoing, bytes);
+    ProducerBatcher.Pending pending = new ProducerBatcher.Pending(topic, outgoing, bytes, blocking);
     batcher.add(pending);
     return pending.result();
   }

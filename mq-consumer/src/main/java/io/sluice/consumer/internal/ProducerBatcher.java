@@ -23,23 +23,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer's send loop. It takes the oldest waiting request, waits up to {@code linger} for
- * more (or until {@code maxBatchMessages} are waiting), and sends the waiting requests of that
- * topic as one {@link Storage#append}, up to {@code maxBatchMessages} (a larger {@code sendAll}
- * goes alone, whole, to keep it atomic). A {@link BackendUnavailableException} is retried with the
- * configured backoff, same messages and idempotency keys. If a coalesced append is rejected as bad
- * input, each request is sent alone, so one sender's bad message fails only that sender.
+ * more (or until {@code maxBatchMessages} are waiting, or a synchronous caller is waiting: a
+ * blocked caller never pays the linger, and concurrent sends still coalesce while an append is
+ * under way), and sends the waiting requests of that topic as one {@link Storage#append}, up to
+ * {@code maxBatchMessages} (a larger {@code sendAll} goes alone, whole, to keep it atomic). A
+ * {@link BackendUnavailableException} is retried with the configured backoff, same messages and
+ * idempotency keys. If a coalesced append is rejected as bad input, each request is sent alone, so
+ * one sender's bad message fails only that sender.
  */
 final class ProducerBatcher extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerBatcher.class);
 
-  /** One send request: all of its messages go in one append. */
+  /**
+   * One send request: all of its messages go in one append. {@code blocking}: its caller waits for
+   * the result, so the batch it joins goes at once.
+   */
   record Pending(
       String topic,
       List<OutgoingMessage> messages,
       long bytes,
+      boolean blocking,
       CompletableFuture<List<Receipt>> result) {
-    Pending(String topic, List<OutgoingMessage> messages, long bytes) {
-      this(topic, messages, bytes, new CompletableFuture<>());
+    Pending(String topic, List<OutgoingMessage> messages, long bytes, boolean blocking) {
+      this(topic, messages, bytes, blocking, new CompletableFuture<>());
     }
   }
 
@@ -50,6 +56,7 @@ final class ProducerBatcher extends LoopService {
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedMessages;
+  private int queuedBlocking;
 
   ProducerBatcher(Storage storage, ProducerConfig config, Consumer<Pending> done) {
     super("sluice-producer");
@@ -63,6 +70,9 @@ final class ProducerBatcher extends LoopService {
     try {
       queue.add(pending);
       queuedMessages += pending.messages().size();
+      if (pending.blocking()) {
+        queuedBlocking++;
+      }
       arrived.signalAll();
     } finally {
       lock.unlock();
@@ -85,6 +95,7 @@ final class ProducerBatcher extends LoopService {
       rest = new ArrayList<>(queue);
       queue.clear();
       queuedMessages = 0;
+      queuedBlocking = 0;
     } finally {
       lock.unlock();
     }
@@ -103,7 +114,10 @@ final class ProducerBatcher extends LoopService {
         arrived.await(100, TimeUnit.MILLISECONDS);
       }
       long lingerNanos = config.linger().toNanos();
-      while (lingerNanos > 0 && queuedMessages < config.maxBatchMessages() && !isClosed()) {
+      while (lingerNanos > 0
+          && queuedMessages < config.maxBatchMessages()
+          && queuedBlocking == 0
+          && !isClosed()) {
         lingerNanos = arrived.awaitNanos(lingerNanos);
       }
       return takeSameTopic();
@@ -130,6 +144,11 @@ final class ProducerBatcher extends LoopService {
       }
     }
     queuedMessages -= count;
+    for (Pending p : batch) {
+      if (p.blocking()) {
+        queuedBlocking--;
+      }
+    }
     return batch;
   }
 
