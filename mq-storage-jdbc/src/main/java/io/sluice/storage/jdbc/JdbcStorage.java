@@ -225,7 +225,6 @@ public final class JdbcStorage implements Storage {
    */
   @Override
   public AppendWatch watchAppends(String topic, Runnable listener) {
-    Validation.topic(topic);
     checkOpen();
     return watchers.add(topic, listener);
   }
