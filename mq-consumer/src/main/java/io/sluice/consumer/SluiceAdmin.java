@@ -70,13 +70,17 @@ public interface SluiceAdmin {
 
   /**
    * Moves every pending entry back to its original topic and partition, for the group that
-   * dead-lettered it only. Returns the number of entries moved.
+   * dead-lettered it only. Returns the number of entries moved. Only the entries present when the
+   * call began are moved: a redriven message that fails again at once waits for the next call.
    */
   int redrive(String deadLetterTopic);
 
   /** Like {@link #redrive(String)} for the pending entries {@code filter} accepts. */
   int redrive(String deadLetterTopic, Predicate<? super DeadLetter> filter);
 
-  /** Settles every pending entry without re-enqueuing it. Returns the number of entries purged. */
+  /**
+   * Settles every pending entry present when the call began, without re-enqueuing it. Returns the
+   * number of entries purged.
+   */
   long purge(String deadLetterTopic);
 }

@@ -20,6 +20,7 @@ import io.sluice.api.error.TopicNotFoundException;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
+import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.Storage;
 import io.sluice.spi.tck.SettableClock;
 import java.time.Duration;
@@ -978,6 +979,46 @@ public abstract class ConsumerContract {
     assertThat(sluice.admin().purge("orders.dlq")).isEqualTo(3);
     assertThat(sluice.admin().countDeadLetters("orders.dlq")).isZero();
     assertThat(sluice.admin().deadLetters("missing.dlq", 10)).isEmpty();
+  }
+
+  @Test
+  void aRedriveMovesOnlyWhatWasDeadLetteredBeforeItBegan() {
+    topic("orders", 1);
+    sluice.producer().send("orders", Message.of("always fails"));
+    ConsumerGroup g =
+        group("billing", "orders")
+            .retry(RetryPolicy.none())
+            .handler(
+                d -> {
+                  throw new IllegalStateException("still broken");
+                })
+            .start();
+    await().atMost(WAIT).until(() -> sluice.admin().countDeadLetters("orders.dlq") == 1);
+    g.close();
+    Message entry = sluice.admin().deadLetters("orders.dlq", 1).get(0).message();
+    // The moment the redrive puts the message back, it fails again and lands in the DLQ anew
+    // (a consumer faster than the redrive loop). Once only, so a runaway redrive still ends.
+    AtomicBoolean refailed = new AtomicBoolean();
+    storage.beforeAppend =
+        batch -> {
+          boolean redriven =
+              batch
+                  .get(0)
+                  .message()
+                  .headers()
+                  .lastValue(DeadLetterHeaders.REDRIVE_GROUP)
+                  .isPresent();
+          if (redriven && refailed.compareAndSet(false, true)) {
+            Message again = entry.toBuilder().idempotencyKey("refailed-1").build();
+            storage.append("orders.dlq", List.of(OutgoingMessage.of(again)));
+          }
+        };
+    assertThat(sluice.admin().redrive("orders.dlq")).isEqualTo(1);
+    assertThat(refailed).isTrue();
+    assertThat(sluice.admin().countDeadLetters("orders.dlq"))
+        .as("the new failure waits")
+        .isEqualTo(1);
+    assertThat(sluice.admin().purge("orders.dlq")).isEqualTo(1);
   }
 
   // -------------------------------------------------------------------------------- bad input

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -96,9 +98,15 @@ final class DeadLetterQueue {
     return drain(dlq, d -> true, false);
   }
 
+  /**
+   * Redrives or purges the entries present when the call began. Entries dead-lettered meanwhile (a
+   * redriven message failing again at once) are left for the next call: otherwise a message that
+   * always fails and a fast consumer would keep one redrive going forever.
+   */
   private long drain(String dlq, Predicate<? super DeadLetter> filter, boolean reenqueue) {
+    Map<Integer, Long> ends = new HashMap<>();
     try {
-      storage.describeTopic(dlq);
+      storage.describeTopic(dlq).partitions().forEach(p -> ends.put(p.partition(), p.endOffset()));
     } catch (TopicNotFoundException e) {
       return 0;
     }
@@ -121,7 +129,10 @@ final class DeadLetterQueue {
         }
         for (Lease lease : leases) {
           DeadLetter entry = parse(lease.message());
-          if (entry.originalTopic() == null || entry.group() == null || !filter.test(entry)) {
+          if (lease.message().offset() >= ends.getOrDefault(lease.message().partition(), 0L)
+              || entry.originalTopic() == null
+              || entry.group() == null
+              || !filter.test(entry)) {
             skipped.add(lease);
           } else if (settle(lease, entry, reenqueue)) {
             moved++;
