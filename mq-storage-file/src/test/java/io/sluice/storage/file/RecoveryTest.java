@@ -3,6 +3,7 @@ package io.sluice.storage.file;
 import static io.sluice.storage.file.StoreFixture.batch;
 import static io.sluice.storage.file.StoreFixture.config;
 import static io.sluice.storage.file.StoreFixture.expected;
+import static io.sluice.storage.file.StoreFixture.flip;
 import static io.sluice.storage.file.StoreFixture.log;
 import static io.sluice.storage.file.StoreFixture.open;
 import static io.sluice.storage.file.StoreFixture.payloads;
@@ -187,14 +188,5 @@ class RecoveryTest {
       }
     }
     assertThat(StoreFixture.files(tmp, ".log")).hasSizeGreaterThan(5);
-  }
-
-  private static void flip(Path file, long position) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.seek(position);
-      int b = f.read();
-      f.seek(position);
-      f.write(b ^ 0x10);
-    }
   }
 }

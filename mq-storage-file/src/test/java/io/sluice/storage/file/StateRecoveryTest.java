@@ -3,6 +3,7 @@ package io.sluice.storage.file;
 import static io.sluice.storage.file.StoreFixture.TOPIC;
 import static io.sluice.storage.file.StoreFixture.batch;
 import static io.sluice.storage.file.StoreFixture.config;
+import static io.sluice.storage.file.StoreFixture.flip;
 import static io.sluice.storage.file.StoreFixture.open;
 import static io.sluice.storage.file.StoreFixture.withTopic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,15 +123,6 @@ class StateRecoveryTest {
       assertThat(committed(s)).isLessThan(3);
       List<Lease> again = s.claim(ClaimRequest.of("g", TOPIC, 10, Duration.ofMinutes(1)));
       assertThat(again).extracting(l -> l.id().offset()).contains(2L);
-    }
-  }
-
-  private static void flip(Path file, long position) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.seek(position);
-      int b = f.read();
-      f.seek(position);
-      f.write(b ^ 0x10);
     }
   }
 }

@@ -90,6 +90,16 @@ final class StoreFixture {
     return logs.get(logs.size() - 1);
   }
 
+  /** Flips one bit of the byte at {@code position} (a corrupted disk block). */
+  static void flip(Path file, long position) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(position);
+      int b = f.read();
+      f.seek(position);
+      f.write(b ^ 0x10);
+    }
+  }
+
   static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
