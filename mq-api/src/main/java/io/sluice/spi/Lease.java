@@ -7,9 +7,10 @@ import java.time.Instant;
  *
  * @param id the fencing id to ack, release or extend with
  * @param message the message
- * @param attempt 1 on the first claim by this group, one more on every later claim
+ * @param attempt the attempt its handler run would be: attempts counted for the message before this
+ *     grant, plus one (claims that never started a handler count none; see {@link Storage})
  * @param expiresAt when the lease ends if not extended; then the message is claimable again
- * @param firstDeliveredAt when the message was first claimed by this group
+ * @param firstDeliveredAt when the message was first claimed by this group (store clock)
  */
 public record Lease(
     DeliveryId id,

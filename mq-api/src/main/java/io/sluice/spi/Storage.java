@@ -4,14 +4,15 @@ import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
  * A storage backend: partitioned append-only logs plus, per consumer group and partition, a
  * committed offset and the set of in-flight messages. The consumer runtime is written against this
  * interface only. <b>Evolving: do not implement outside Sluice unless you will follow its
- * changes.</b>
+ * changes.</b> Backends extend {@link AbstractStorage}, which implements every operation once:
+ * requests arrive validated (each operation takes a request record that checks its arguments when
+ * built), a closed store refuses them, and append watchers are told after the change is visible.
  *
  * <h2>Common rules</h2>
  *
@@ -19,7 +20,8 @@ import java.util.List;
  *   <li><b>Thread safety.</b> Every method may be called concurrently from any thread, and from
  *       several processes sharing one store where the backend allows that (JDBC).
  *   <li><b>Time.</b> Leases, visibility, retention and dedupe windows use the store's clock (an
- *       {@link java.time.InstantSource} given to the backend when it is built), never the caller's.
+ *       {@link java.time.InstantSource} given to the backend when it is built), never the caller's:
+ *       callers pass durations (a lease, a retry delay), and the store turns them into instants.
  *   <li><b>Bad input</b> raises an {@link io.sluice.api.error.InvalidRequestException} subclass,
  *       {@link io.sluice.api.error.TopicNotFoundException} for an unknown topic, and changes
  *       nothing.
@@ -33,11 +35,20 @@ import java.util.List;
  *
  * For each (group, topic, partition): a <i>committed offset</i> below which every message is done,
  * and above it the messages that are leased, waiting for a retry (with a next-visible time), or
- * done out of order. A message's <i>attempt</i> count grows by one each time it is claimed. A
- * message is <i>visible</i> to a group when it is at or above the committed offset, not done, not
- * under an unexpired lease, its next-visible time and {@code deliverAt} have passed, and (under
- * {@link io.sluice.api.Ordering#KEY_ORDERED}) no lower offset with the same key in the partition is
- * not yet done.
+ * done out of order. A message is <i>visible</i> to a group when it is at or above the committed
+ * offset, not done, not under an unexpired lease, its next-visible time and {@code deliverAt} have
+ * passed, the group is not paused for the topic ({@link #pause}), and (under {@link
+ * io.sluice.api.Ordering#KEY_ORDERED}) no lower offset with the same key in the partition is not
+ * yet done.
+ *
+ * <h2>Attempts</h2>
+ *
+ * An <i>attempt</i> is a handler run. A claim does not count one: {@link #markStarted} does, before
+ * the handler runs, or a {@link #release} that reports a failed attempt of a lease not marked
+ * started. So messages a member claimed (or prefetched) but never started, because it died or gave
+ * them back, are delivered again with the same attempt number; only a message whose handler started
+ * and never reported back has used up an attempt. {@link Lease#attempt()} is the attempts counted
+ * before the grant plus one.
  */
 @Evolving
 public interface Storage extends AutoCloseable {
@@ -104,19 +115,38 @@ public interface Storage extends AutoCloseable {
    * @throws io.sluice.api.error.InvalidPartitionException for a partition outside the topic
    * @throws io.sluice.api.error.StorageFailedException after an I/O error (fail-stop)
    */
-  List<Receipt> append(String topic, List<OutgoingMessage> batch);
+  List<Receipt> append(AppendRequest request);
+
+  /** Shorthand for {@link #append(AppendRequest)}. */
+  default List<Receipt> append(String topic, List<OutgoingMessage> batch) {
+    return append(new AppendRequest(topic, batch));
+  }
 
   /**
    * Reads up to {@code max} messages of one partition from {@code fromOffset}, in offset order,
    * regardless of any group. Reading at the end offset returns an empty list.
    *
-   * @throws io.sluice.api.error.InvalidConfigException when {@code max} is below 1
    * @throws io.sluice.api.error.OffsetOutOfRangeException when {@code fromOffset} is negative,
    *     below the log start (removed by retention) or above the end offset
    * @throws io.sluice.api.error.InvalidPartitionException for a partition outside the topic
    * @throws io.sluice.api.error.StorageCorruptedException when stored data fails its checksum
    */
-  List<StoredMessage> read(String topic, int partition, long fromOffset, int max);
+  List<StoredMessage> read(ReadRequest request);
+
+  /** Shorthand for {@link #read(ReadRequest)}. */
+  default List<StoredMessage> read(String topic, int partition, long fromOffset, int max) {
+    return read(new ReadRequest(topic, partition, fromOffset, max));
+  }
+
+  /**
+   * The offset a position names in one partition now: the log start for {@code EARLIEST}, the end
+   * offset for {@code LATEST}, an explicit offset clamped to {@code [logStart, end]}, or the first
+   * message whose timestamp is at or after a time (the end offset if none). Changes nothing; an
+   * admin's dry run of a {@link #seek} uses it.
+   *
+   * @throws io.sluice.api.error.InvalidPartitionException for a partition outside the topic
+   */
+  long offsetFor(String topic, int partition, Position position);
 
   // ------------------------------------------------------------------------------------ consuming
 
@@ -128,16 +158,29 @@ public interface Storage extends AutoCloseable {
    * <ul>
    *   <li><b>Exclusive:</b> concurrent claims (threads, processes, hosts) never return a message
    *       while another unexpired lease on it exists, and on SQL never wait for each other.
-   *   <li><b>Attempts:</b> each returned lease has the message's attempt count, incremented by this
-   *       claim; an expired lease's message is visible again and its next claim counts an attempt.
+   *   <li><b>Attempts:</b> a claim counts no attempt (see the class description); each lease
+   *       carries the attempt number its handler run would be.
    *   <li><b>Start:</b> a partition the group has never consumed starts at {@code
    *       request.startPosition()}; a committed offset below the log start (retention) moves to it.
+   *   <li><b>Paused:</b> a group paused for the topic ({@link #pause}) gets an empty list.
+   *   <li><b>Key order:</b> under {@code KEY_ORDERED} a key waiting for a retry or a delivery time
+   *       holds back only that key's later messages; other keys keep flowing however many messages
+   *       of the held key follow.
    *   <li>Returns an empty list when nothing is visible; never blocks waiting for messages.
    *   <li><b>Boundaries:</b> a lease is expired at its {@code expiresAt}; a message released until
    *       {@code T}, or with {@code deliverAt = T}, is visible at {@code T}.
    * </ul>
    */
   List<Lease> claim(ClaimRequest request);
+
+  /**
+   * Counts an attempt for each named lease, before its handler runs: from now on the message has
+   * used up that attempt even if the process dies (so a message that crashes its consumer cannot
+   * loop forever). Durable against a crash of the calling process before it returns. Ids naming an
+   * expired, re-granted or settled lease are rejected and listed in the result; marking a lease
+   * twice counts once.
+   */
+  BatchResult markStarted(StartRequest request);
 
   /**
    * Completes deliveries. Each ack whose id names the current, unexpired lease marks the message
@@ -147,26 +190,34 @@ public interface Storage extends AutoCloseable {
    * and listed in the result, never applied (fencing). Acking twice rejects the second, and an ack
    * naming an unknown topic, partition or offset is listed as rejected rather than thrown.
    */
-  BatchResult ack(String group, List<Ack> acks);
+  BatchResult ack(AckRequest request);
+
+  /** Shorthand for {@link #ack(AckRequest)}. */
+  default BatchResult ack(String group, List<Ack> acks) {
+    return ack(new AckRequest(group, acks));
+  }
 
   /**
-   * Ends a lease without completing the message: it becomes visible again at {@code nextVisibleAt}
-   * (now or earlier means at once; {@code null} is rejected with {@link
-   * io.sluice.api.error.InvalidConfigException}). With {@code countAttempt == false} the attempt
-   * counted by the claim is taken back (a delivery returned unprocessed, for example at shutdown).
+   * Ends a lease without completing the message: it becomes visible again once {@code
+   * request.delay()} has passed on the store's clock (zero: at once). {@code countAttempt} says
+   * whether the lease was a failed attempt (counted, if {@link #markStarted} did not already) or a
+   * delivery handed back unprocessed (an attempt counted for this lease is taken back).
    *
    * @throws io.sluice.api.error.StaleDeliveryException if the lease is expired, re-granted or
    *     settled; nothing changes
    */
-  void release(String group, DeliveryId delivery, Instant nextVisibleAt, boolean countAttempt);
+  void release(ReleaseRequest request);
 
   /**
    * Extends leases to now plus {@code extension}. Ids naming an expired, re-granted or settled
    * lease are rejected and listed in the result; the others are applied.
-   *
-   * @throws io.sluice.api.error.InvalidConfigException if the extension is not positive
    */
-  BatchResult extendLeases(String group, List<DeliveryId> deliveries, Duration extension);
+  BatchResult extendLeases(ExtendRequest request);
+
+  /** Shorthand for {@link #extendLeases(ExtendRequest)}. */
+  default BatchResult extendLeases(String group, List<DeliveryId> deliveries, Duration extension) {
+    return extendLeases(new ExtendRequest(group, deliveries, extension));
+  }
 
   /**
    * Appends {@code request.message()} to the dead-letter topic (created with one partition if it
@@ -180,28 +231,22 @@ public interface Storage extends AutoCloseable {
   Receipt deadLetter(DeadLetterRequest request);
 
   /**
-   * Runs {@code work}, then acks. With {@link Capabilities#transactions} the work runs inside the
-   * database transaction that also performs the ack (and the processed-key record), so its database
-   * effects and the ack commit or roll back together; if the ack is stale the transaction rolls
-   * back and {@link io.sluice.api.error.StaleDeliveryException} is thrown. Without the capability
-   * the work runs first and the ack follows only if it returned normally; a stale ack then also
-   * throws {@link io.sluice.api.error.StaleDeliveryException} (the work's effects stay). An
-   * exception from the work passes through unchanged and nothing is acked. The default
-   * implementation is that of a backend without transactions; transactional backends override it.
+   * Runs {@code work}, then applies the acks of {@code request} (a batch handler's deliveries, or
+   * one). With {@link Capabilities#transactions} the work runs inside the database transaction that
+   * also performs the acks (and the processed-key records), so its database effects and the acks
+   * commit or roll back together; if any ack is stale the transaction rolls back and {@link
+   * io.sluice.api.error.StaleDeliveryException} is thrown. Without the capability the work runs
+   * first and the acks follow only if it returned normally; a stale ack then also throws {@link
+   * io.sluice.api.error.StaleDeliveryException} (the work's effects stay, the other acks are
+   * applied). An exception from the work passes through unchanged and nothing is acked.
    */
+  <R, X extends Exception> R inTransaction(AckRequest request, TransactionalWork<R, X> work)
+      throws X;
+
+  /** Shorthand for {@link #inTransaction(AckRequest, TransactionalWork)} with one ack. */
   default <R, X extends Exception> R inTransaction(
       String group, Ack ack, TransactionalWork<R, X> work) throws X {
-    io.sluice.api.internal.Validation.group(group);
-    io.sluice.api.internal.Validation.required("ack", ack);
-    io.sluice.api.internal.Validation.required("work", work);
-    ack(group, List.of()); // fails fast on a closed store, before the work runs
-    R result = work.run(TransactionContext.none());
-    BatchResult done = ack(group, List.of(ack));
-    if (!done.rejected().isEmpty()) {
-      throw new io.sluice.api.error.StaleDeliveryException(
-          ack.delivery(), "the work ran, but its lease is expired, re-granted or settled");
-    }
-    return result;
+    return inTransaction(AckRequest.of(group, ack), work);
   }
 
   // --------------------------------------------------------------------------------------- offsets
@@ -214,7 +259,12 @@ public interface Storage extends AutoCloseable {
    * @throws io.sluice.api.error.OffsetOutOfRangeException for an explicit offset outside {@code
    *     [logStart, end]}
    */
-  long seek(String group, String topic, int partition, Position position);
+  long seek(SeekRequest request);
+
+  /** Shorthand for {@link #seek(SeekRequest)}. */
+  default long seek(String group, String topic, int partition, Position position) {
+    return seek(new SeekRequest(group, topic, partition, position));
+  }
 
   /**
    * The group's progress in each partition of the topic, sorted by partition. A partition the group
@@ -229,6 +279,23 @@ public interface Storage extends AutoCloseable {
    * Whether the group has acked a message with this processed key within the topic's dedupe window.
    */
   boolean isProcessed(String group, String topic, String processedKey);
+
+  /**
+   * Pauses or resumes a group, for one topic or for all of them. The state is persistent (it
+   * survives restarts, and on a shared database every process sees it) and is obeyed by the store:
+   * while paused, {@link #claim} returns nothing for that group and topic, so every member stops
+   * within one poll. Leases already granted run their course. Pausing the whole group ({@code topic
+   * == null}) applies to every topic; resuming the whole group clears the group-wide pause and
+   * every per-topic pause of the group; resuming one topic clears that topic's pause only.
+   * Idempotent. The topic need not exist.
+   */
+  void pause(PauseRequest request);
+
+  /**
+   * Whether claims of the group on the topic are paused, by a group-wide or a per-topic pause; with
+   * {@code topic == null}, whether the group-wide pause is set.
+   */
+  boolean isPaused(String group, String topic);
 
   // ------------------------------------------------------------------------------------- retention
 
@@ -247,20 +314,15 @@ public interface Storage extends AutoCloseable {
    * Asks to be told when messages become claimable in {@code topic}, so a consumer can claim at
    * once instead of waiting for its next poll. After an {@link #append}, a {@link #deadLetter} or a
    * {@link #release} visible at once, made through this store object, the store runs {@code
-   * listener} on the calling thread once the change is visible to claims and before the call
-   * returns. Notifications are hints: they may be coalesced or spurious, and appends made by other
-   * processes may go unnoticed, so a consumer must still poll. The listener must return quickly and
-   * must not call back into the store. The topic need not exist yet.
+   * listener} once the change is visible to claims. Backends that can (PostgreSQL) also tell of
+   * appends committed by other processes. Notifications are hints: they may be coalesced or
+   * spurious, and some appends may go unnoticed, so a consumer must still poll. The listener must
+   * return quickly and must not call back into the store. The topic need not exist yet.
    *
-   * @return a registration to close when done, or {@link AppendWatch#NONE} when this store cannot
-   *     notify (the default)
+   * @return a registration to close when done
    * @throws io.sluice.api.error.InvalidNameException for an invalid topic name
    */
-  default AppendWatch watchAppends(String topic, Runnable listener) {
-    io.sluice.api.internal.Validation.topic(topic);
-    io.sluice.api.internal.Validation.required("listener", listener);
-    return AppendWatch.NONE;
-  }
+  AppendWatch watchAppends(String topic, Runnable listener);
 
   // ---------------------------------------------------------------------------------------- status
 

@@ -122,4 +122,41 @@ class SpiRecordsTest {
     assertThat(TransactionContext.none().unwrap(Connection.class)).isEmpty();
     assertThat(TransactionContext.none().unwrap(Object.class)).isEmpty();
   }
+
+  @Test
+  void everyRequestRecordValidatesItsArgumentsWhenBuilt() {
+    DeliveryId id = new DeliveryId("t", 0, 0, 1);
+    assertThatThrownBy(() -> new AppendRequest("t", null))
+        .isInstanceOf(InvalidMessageException.class);
+    List<OutgoingMessage> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThatThrownBy(() -> new AppendRequest("t", withNull))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("null messages");
+    assertThatThrownBy(() -> new AppendRequest("-t", List.of()))
+        .isInstanceOf(InvalidNameException.class);
+    assertThatThrownBy(() -> new ReadRequest("t", 0, 0, 0))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new ReadRequest("t", 0, 0, ReadRequest.MAX_READ + 1))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new ReleaseRequest("g", id, Duration.ofMillis(-1), true))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("delay must be zero or positive");
+    assertThatThrownBy(() -> new ReleaseRequest("g", null, Duration.ZERO, true))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new ExtendRequest("g", List.of(id), Duration.ZERO))
+        .isInstanceOf(InvalidConfigException.class);
+    List<DeliveryId> nullId = new ArrayList<>();
+    nullId.add(null);
+    assertThatThrownBy(() -> new StartRequest("g", nullId))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new AckRequest("g", null)).isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new SeekRequest("g", "t", 0, null))
+        .isInstanceOf(InvalidConfigException.class);
+    assertThatThrownBy(() -> new PauseRequest("g", "a b", true))
+        .isInstanceOf(InvalidNameException.class);
+    assertThat(new PauseRequest("g", null, true).topic()).isNull();
+    assertThat(ReleaseRequest.unprocessed("g", id))
+        .isEqualTo(new ReleaseRequest("g", id, Duration.ZERO, false));
+  }
 }

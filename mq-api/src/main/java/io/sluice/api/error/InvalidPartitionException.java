@@ -10,9 +10,9 @@ public final class InvalidPartitionException extends InvalidRequestException {
 
   public InvalidPartitionException(String topic, int partition, int partitions) {
     super(
-        "topic \""
-            + topic
-            + "\" has no partition "
+        "topic "
+            + io.sluice.api.internal.Texts.quote(topic)
+            + " has no partition "
             + partition
             + ": expected 0 to "
             + (partitions - 1)

@@ -11,9 +11,9 @@ public final class TopicExistsException extends SluiceException {
 
   public TopicExistsException(String topic, Object existing, Object requested) {
     super(
-        "topic \""
-            + topic
-            + "\" already exists with a different configuration: expected "
+        "topic "
+            + io.sluice.api.internal.Texts.quote(topic)
+            + " already exists with a different configuration: expected "
             + existing
             + ", found "
             + requested);

@@ -7,7 +7,8 @@ public final class TopicNotFoundException extends SluiceException {
   private final String topic;
 
   public TopicNotFoundException(String topic) {
-    super("topic \"" + topic + "\" does not exist; create it first");
+    super(
+        "topic " + io.sluice.api.internal.Texts.quote(topic) + " does not exist; create it first");
     this.topic = topic;
   }
 

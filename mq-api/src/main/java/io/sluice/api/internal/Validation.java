@@ -63,24 +63,27 @@ public final class Validation {
       throw new InvalidNameException(kind, name, "it is empty");
     }
     if (name.length() > MAX_NAME_LENGTH) {
-      throw new InvalidNameException(kind, name, "it has " + name.length() + " characters");
+      throw new InvalidNameException(
+          kind,
+          name,
+          "it has " + name.codePointCount(0, name.length()) + " characters (at most 200)");
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
+    int position = 0;
+    for (int i = 0; i < name.length(); i += Character.charCount(name.codePointAt(i))) {
+      int c = name.codePointAt(i);
       boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
       if (i == 0 && !alnum) {
-        throw new InvalidNameException(kind, name, "it starts with '" + printable(c) + "'");
+        throw new InvalidNameException(kind, name, "it starts with " + Texts.codePoint(c));
       }
       if (!alnum && c != '.' && c != '_' && c != '-') {
         throw new InvalidNameException(
-            kind, name, "character '" + printable(c) + "' at index " + i + " is not allowed");
+            kind,
+            name,
+            "character " + Texts.codePoint(c) + " at position " + position + " is not allowed");
       }
+      position++;
     }
     return name;
-  }
-
-  private static String printable(char c) {
-    return c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
   }
 
   /**
@@ -156,7 +159,7 @@ public final class Validation {
     if (nameBytes > MAX_HEADER_NAME_BYTES) {
       throw new MessageTooLargeException("header name", nameBytes, MAX_HEADER_NAME_BYTES);
     }
-    return nameBytes + text("value of header \"" + name + "\"", value);
+    return nameBytes + text("value of header " + Texts.quote(name), value);
   }
 
   /** Checks the number of headers. */

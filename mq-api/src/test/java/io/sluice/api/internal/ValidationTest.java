@@ -35,19 +35,46 @@ class ValidationTest {
   void badNamesSayWhatWasWrongAndWhatIsAllowed() {
     assertProblem(null, "invalid topic name null: it is null");
     assertProblem("", "it is empty");
-    assertProblem(".", "it starts with '.'");
-    assertProblem("..", "it starts with '.'");
-    assertProblem("-x", "it starts with '-'");
-    assertProblem("_x", "it starts with '_'");
-    assertProblem("a/b", "character '/' at index 1 is not allowed");
-    assertProblem("../etc", "it starts with '.'");
-    assertProblem("a b", "character ' ' at index 1");
-    assertProblem("тема", "it starts with 'т'");
-    assertProblem("a;DROP TABLE mq_messages;--", "character ';' at index 1");
-    assertProblem("' OR 1=1 --", "it starts with '''");
-    assertProblem("%00", "it starts with '%'");
-    assertProblem("a\u0000b", "character '\\u0000' at index 1");
-    assertProblem("a\tb", "character '\\u0009' at index 1");
+    assertProblem(".", "it starts with U+002E '.'");
+    assertProblem("..", "it starts with U+002E '.'");
+    assertProblem("-x", "it starts with U+002D '-'");
+    assertProblem("_x", "it starts with U+005F '_'");
+    assertProblem("a/b", "character U+002F '/' at position 1 is not allowed");
+    assertProblem("../etc", "it starts with U+002E '.'");
+    assertProblem("a b", "character U+0020 ' ' at position 1");
+    assertProblem("тема", "it starts with U+0442 'т'");
+    assertProblem("a;DROP TABLE mq_messages;--", "character U+003B ';' at position 1");
+    assertProblem("' OR 1=1 --", "it starts with U+0027 '''");
+    assertProblem("%00", "it starts with U+0025 '%'");
+    assertProblem("a\u0000b", "character U+0000 at position 1");
+    assertProblem("a\tb", "character U+0009 at position 1");
+    assertProblem("a\uD83D\uDE00b", "character U+1F600 '\uD83D\uDE00' at position 1");
+  }
+
+  @Test
+  void rejectedNamesAreEscapedAndCutInMessagesSoTheyCannotForgeLogLines() {
+    String forged = "a\r\nINFO admin logged in\u0000" + "x".repeat(500);
+    assertThatThrownBy(() -> Validation.group(forged))
+        .isInstanceOf(InvalidNameException.class)
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage())
+                  .doesNotContain("\r")
+                  .doesNotContain("\n")
+                  .doesNotContain("\u0000")
+                  .contains("a\\u000d\\u000aINFO admin logged in\\u0000")
+                  .contains("(460 more characters)")
+                  .contains("it has 524 characters (at most 200)");
+              assertThat(((InvalidNameException) e).name()).isEqualTo(forged);
+            });
+  }
+
+  @Test
+  void messagesCountCodePointsNotUtf16Units() {
+    assertThatThrownBy(() -> Validation.topic("\uD83D\uDE00".repeat(201)))
+        .hasMessageContaining("it has 201 characters (at most 200)");
+    assertThatThrownBy(() -> Validation.topic("ab\uD83D\uDE00"))
+        .hasMessageContaining("character U+1F600 '\uD83D\uDE00' at position 2");
   }
 
   private static void assertProblem(String name, String problem) {

@@ -21,6 +21,9 @@ import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.PauseRequest;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.TopicInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,12 +115,15 @@ abstract class BadInputCases extends ContractCase {
       Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
       calls.put("claim", () -> ClaimRequest.of(bad, t, 1, LEASE));
       calls.put("ack", () -> store().ack(bad, List.of(Ack.of(id))));
-      calls.put("release", () -> store().release(bad, id, now(), true));
+      calls.put("release", () -> store().release(new ReleaseRequest(bad, id, Duration.ZERO, true)));
       calls.put("extendLeases", () -> store().extendLeases(bad, List.of(id), LEASE));
       calls.put("inTransaction", () -> store().inTransaction(bad, Ack.of(id), tx -> 1));
       calls.put("seek", () -> store().seek(bad, t, 0, Position.EARLIEST));
       calls.put("groupState", () -> store().groupState(bad, t));
       calls.put("isProcessed", () -> store().isProcessed(bad, t, "k"));
+      calls.put("markStarted", () -> store().markStarted(new StartRequest(bad, List.of(id))));
+      calls.put("pause", () -> store().pause(new PauseRequest(bad, t, true)));
+      calls.put("isPaused", () -> store().isPaused(bad, t));
       calls.forEach(
           (what, call) ->
               assertThatThrownBy(call)

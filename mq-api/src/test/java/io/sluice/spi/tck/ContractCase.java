@@ -12,6 +12,7 @@ import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.PartitionInfo;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.Storage;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
@@ -113,6 +114,13 @@ abstract class ContractCase {
 
   BatchResult ack(String group, Lease... leases) {
     return store().ack(group, Arrays.stream(leases).map(l -> Ack.of(l.id())).toList());
+  }
+
+  /** Marks leases started (their handlers run: each counts an attempt) and asserts it applied. */
+  void started(String group, Lease... leases) {
+    BatchResult r =
+        store().markStarted(new StartRequest(group, Arrays.stream(leases).map(Lease::id).toList()));
+    assertThat(r.applied()).as("markStarted applied").isEqualTo(leases.length);
   }
 
   /** Acks one lease and asserts it was applied. */

@@ -7,6 +7,8 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Lease;
+import io.sluice.spi.ReleaseRequest;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +81,7 @@ abstract class FencingCases extends ContractCase {
     Lease old = oneLease(g, t);
     clock().advance(LEASE.plusMillis(1));
     Lease current = claim(g, t, 1).get(0);
-    assertThatThrownBy(() -> store().release(g, old.id(), now(), true))
+    assertThatThrownBy(() -> store().release(new ReleaseRequest(g, old.id(), Duration.ZERO, true)))
         .isInstanceOf(StaleDeliveryException.class)
         .satisfies(e -> assertThat(((StaleDeliveryException) e).delivery()).isEqualTo(old.id()));
     assertThat(claim(g, t, 1)).as("the current lease still holds the message").isEmpty();
@@ -91,13 +93,13 @@ abstract class FencingCases extends ContractCase {
     String t = topic(1);
     String g = name("g");
     Lease l = oneLease(g, t);
-    store().release(g, l.id(), now().plusSeconds(60), true);
-    assertThatThrownBy(() -> store().release(g, l.id(), now(), true))
+    store().release(new ReleaseRequest(g, l.id(), Duration.ofSeconds(60), true));
+    assertThatThrownBy(() -> store().release(new ReleaseRequest(g, l.id(), Duration.ZERO, true)))
         .isInstanceOf(StaleDeliveryException.class);
     assertThat(claim(g, t, 1)).as("the first release's delay still holds").isEmpty();
     Lease l2 = oneLease(g, t);
     ackOk(g, l2);
-    assertThatThrownBy(() -> store().release(g, l2.id(), now(), true))
+    assertThatThrownBy(() -> store().release(new ReleaseRequest(g, l2.id(), Duration.ZERO, true)))
         .isInstanceOf(StaleDeliveryException.class);
   }
 
@@ -106,7 +108,7 @@ abstract class FencingCases extends ContractCase {
     String t = topic(1);
     String g = name("g");
     Lease l = oneLease(g, t);
-    store().release(g, l.id(), now(), true);
+    store().release(new ReleaseRequest(g, l.id(), Duration.ZERO, true));
     assertThat(ack(g, l).rejected()).containsExactly(l.id());
     assertThat(claim(g, t, 1)).hasSize(1);
   }
@@ -136,7 +138,7 @@ abstract class FencingCases extends ContractCase {
     String t = topic(1);
     String g = name("g");
     Lease a = oneLease(g, t);
-    store().release(g, a.id(), now(), true);
+    store().release(new ReleaseRequest(g, a.id(), Duration.ZERO, true));
     Lease b = claim(g, t, 1).get(0);
     clock().advance(LEASE.plusMillis(1));
     Lease c = claim(g, t, 1).get(0);

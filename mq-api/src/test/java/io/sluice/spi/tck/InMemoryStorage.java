@@ -6,33 +6,38 @@ import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.error.OffsetOutOfRangeException;
 import io.sluice.api.error.StaleDeliveryException;
-import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.TopicExistsException;
 import io.sluice.api.error.TopicNotFoundException;
-import io.sluice.api.internal.AppendWatchers;
-import io.sluice.api.internal.Validation;
+import io.sluice.spi.AbstractStorage;
 import io.sluice.spi.Ack;
-import io.sluice.spi.AppendWatch;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.AppendRequest;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeadLetterRequest;
 import io.sluice.spi.DeliveryId;
+import io.sluice.spi.ExtendRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
-import io.sluice.spi.Storage;
+import io.sluice.spi.PauseRequest;
+import io.sluice.spi.ReadRequest;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.SeekRequest;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -44,9 +49,12 @@ import java.util.function.Supplier;
  * InstantSource} given to the constructor. It runs no background work: retention and key expiry
  * happen when {@link #enforceRetention()} is called (windows are also checked on every lookup).
  */
-public final class InMemoryStorage implements Storage {
+public final class InMemoryStorage extends AbstractStorage {
   private static final Capabilities CAPABILITIES =
       new Capabilities("memory", false, true, true, false);
+
+  /** The pause target that stands for every topic of a group. */
+  private static final String ALL_TOPICS = "*";
 
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
@@ -54,12 +62,16 @@ public final class InMemoryStorage implements Storage {
   private final Map<String, TreeMap<String, MemGroup>> groups = new HashMap<>();
   private final MemAppender appender = new MemAppender();
   private final MemClaimer claimer = new MemClaimer();
-  private final AppendWatchers watchers = new AppendWatchers();
-  private volatile boolean closed;
+  private final Map<String, Set<String>> pauses = new HashMap<>();
 
   /** An empty store that reads time from {@code clock}. */
   public InMemoryStorage(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  protected String describe() {
+    return "in-memory storage";
   }
 
   private <T> T locked(Supplier<T> body) {
@@ -72,14 +84,7 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new StorageClosedException("in-memory storage");
-    }
-  }
-
   private MemTopic topic(String name) {
-    Validation.topic(name);
     MemTopic t = topics.get(name);
     if (t == null) {
       throw new TopicNotFoundException(name);
@@ -107,9 +112,7 @@ public final class InMemoryStorage implements Storage {
   // ---------------------------------------------------------------------------------------- topics
 
   @Override
-  public TopicInfo createTopic(String topic, TopicConfig config) {
-    Validation.topic(topic);
-    Validation.required("config", config);
+  protected TopicInfo doCreateTopic(String topic, TopicConfig config) {
     return locked(
         () -> {
           MemTopic existing = topics.get(topic);
@@ -126,9 +129,7 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public TopicInfo growPartitions(String topic, int partitions) {
-    Validation.topic(topic);
-    Validation.partitions(partitions);
+  protected TopicInfo doGrowPartitions(String topic, int partitions) {
     return locked(
         () -> {
           MemTopic t = topic(topic);
@@ -147,50 +148,52 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public TopicInfo describeTopic(String topic) {
-    Validation.topic(topic);
+  protected TopicInfo doDescribeTopic(String topic) {
     return locked(() -> topic(topic).info());
   }
 
   @Override
-  public List<TopicInfo> listTopics() {
+  protected List<TopicInfo> doListTopics() {
     return locked(() -> topics.values().stream().map(MemTopic::info).toList());
   }
 
   // --------------------------------------------------------------------------------------- produce
 
   @Override
-  public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
-    Validation.topic(topic);
-    Validation.required("batch", batch);
-    List<Receipt> receipts = locked(() -> appender.append(topic(topic), batch, clock.instant()));
-    watchers.appended(topic);
-    return receipts;
+  protected List<Receipt> doAppend(AppendRequest request) {
+    return locked(
+        () -> appender.append(topic(request.topic()), request.messages(), clock.instant()));
   }
 
   @Override
-  public List<StoredMessage> read(String topic, int partition, long fromOffset, int max) {
-    Validation.topic(topic);
-    Validation.atLeast("max", max, 1);
+  protected List<StoredMessage> doRead(ReadRequest request) {
     return locked(
         () -> {
-          MemPartition p = topic(topic).partition(partition);
-          if (fromOffset < p.logStart() || fromOffset > p.end()) {
+          MemPartition p = topic(request.topic()).partition(request.partition());
+          long from = request.fromOffset();
+          if (from < p.logStart() || from > p.end()) {
             throw new OffsetOutOfRangeException(
-                topic, partition, fromOffset, p.logStart(), p.end());
+                request.topic(), request.partition(), from, p.logStart(), p.end());
           }
-          return p.read(fromOffset, max);
+          return p.read(from, request.max());
         });
+  }
+
+  @Override
+  protected long doOffsetFor(String topic, int partition, Position position) {
+    return locked(() -> MemGroup.startOffset(topic(topic).partition(partition), position));
   }
 
   // ------------------------------------------------------------------------------------ consuming
 
   @Override
-  public List<Lease> claim(ClaimRequest request) {
-    Validation.required("request", request);
+  protected List<Lease> doClaim(ClaimRequest request) {
     return locked(
         () -> {
           MemTopic t = topic(request.topic());
+          if (paused(request.group(), request.topic())) {
+            return List.of();
+          }
           MemGroup g = group(request.group(), request.topic(), true);
           Instant now = clock.instant();
           int n = t.partitionCount();
@@ -227,23 +230,41 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public BatchResult ack(String group, List<Ack> acks) {
-    Validation.group(group);
-    Validation.required("acks", acks);
-    for (Ack a : acks) {
-      Validation.required("ack", a);
-    }
+  protected BatchResult doMarkStarted(StartRequest request) {
     return locked(
         () -> {
           Instant now = clock.instant();
           int applied = 0;
           List<DeliveryId> rejected = new ArrayList<>();
-          for (Ack a : acks) {
-            MemGroup.Entry e = current(group, a.delivery(), now);
+          for (DeliveryId id : request.deliveries()) {
+            MemGroup.Entry e = current(request.group(), id, now);
+            if (e == null) {
+              rejected.add(id);
+              continue;
+            }
+            if (!e.started) {
+              e.started = true;
+              e.attempts++;
+            }
+            applied++;
+          }
+          return new BatchResult(applied, rejected);
+        });
+  }
+
+  @Override
+  protected BatchResult doAck(AckRequest request) {
+    return locked(
+        () -> {
+          Instant now = clock.instant();
+          int applied = 0;
+          List<DeliveryId> rejected = new ArrayList<>();
+          for (Ack a : request.acks()) {
+            MemGroup.Entry e = current(request.group(), a.delivery(), now);
             if (e == null) {
               rejected.add(a.delivery());
             } else {
-              complete(group, a.delivery(), e, a.processedKey(), now);
+              complete(request.group(), a.delivery(), e, a.processedKey(), now);
               applied++;
             }
           }
@@ -252,46 +273,40 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public void release(
-      String group, DeliveryId delivery, Instant nextVisibleAt, boolean countAttempt) {
-    Validation.group(group);
-    Validation.required("delivery", delivery);
-    Validation.required("nextVisibleAt", nextVisibleAt);
+  protected void doRelease(ReleaseRequest request) {
     locked(
         () -> {
-          MemGroup.Entry e = current(group, delivery, clock.instant());
+          Instant now = clock.instant();
+          MemGroup.Entry e = current(request.group(), request.delivery(), now);
           if (e == null) {
             throw new StaleDeliveryException(
-                delivery, "the lease is expired, re-granted or settled");
+                request.delivery(), "the lease is expired, re-granted or settled");
           }
+          if (request.countAttempt() && !e.started) {
+            e.attempts++;
+          } else if (!request.countAttempt() && e.started) {
+            e.attempts--;
+          }
+          e.started = false;
           e.leaseExpiry = null;
-          e.nextVisible = nextVisibleAt;
-          if (!countAttempt) {
-            e.attempts = Math.max(0, e.attempts - 1);
-          }
+          e.nextVisible = MemClaimer.plus(now, request.delay());
           return null;
         });
-    if (!nextVisibleAt.isAfter(clock.instant())) {
-      watchers.appended(delivery.topic());
-    }
   }
 
   @Override
-  public BatchResult extendLeases(String group, List<DeliveryId> deliveries, Duration extension) {
-    Validation.group(group);
-    Validation.required("deliveries", deliveries);
-    Validation.positive("extension", extension);
+  protected BatchResult doExtendLeases(ExtendRequest request) {
     return locked(
         () -> {
           Instant now = clock.instant();
           int applied = 0;
           List<DeliveryId> rejected = new ArrayList<>();
-          for (DeliveryId id : deliveries) {
-            MemGroup.Entry e = id == null ? null : current(group, id, now);
+          for (DeliveryId id : request.deliveries()) {
+            MemGroup.Entry e = current(request.group(), id, now);
             if (e == null) {
               rejected.add(id);
             } else {
-              e.leaseExpiry = MemClaimer.plus(now, extension);
+              e.leaseExpiry = MemClaimer.plus(now, request.extension());
               applied++;
             }
           }
@@ -300,11 +315,8 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public Receipt deadLetter(DeadLetterRequest request) {
-    Validation.required("request", request);
-    Receipt receipt = deadLetterLocked(request);
-    watchers.appended(request.deadLetterTopic());
-    return receipt;
+  protected Receipt doDeadLetter(DeadLetterRequest request) {
+    return deadLetterLocked(request);
   }
 
   private Receipt deadLetterLocked(DeadLetterRequest request) {
@@ -331,37 +343,28 @@ public final class InMemoryStorage implements Storage {
         });
   }
 
-  @Override
-  public AppendWatch watchAppends(String topic, Runnable listener) {
-    locked(() -> null);
-    return watchers.add(topic, listener);
-  }
-
   // --------------------------------------------------------------------------------------- offsets
 
   @Override
-  public long seek(String group, String topic, int partition, Position position) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.required("position", position);
+  protected long doSeek(SeekRequest request) {
     return locked(
         () -> {
+          String topic = request.topic();
+          int partition = request.partition();
           MemPartition p = topic(topic).partition(partition);
-          if (position instanceof Position.Offset o
+          if (request.position() instanceof Position.Offset o
               && (o.offset() < p.logStart() || o.offset() > p.end())) {
             throw new OffsetOutOfRangeException(
                 topic, partition, o.offset(), p.logStart(), p.end());
           }
-          long offset = MemGroup.startOffset(p, position);
-          group(group, topic, true).cursor(p, Position.offset(offset)).reset(offset);
+          long offset = MemGroup.startOffset(p, request.position());
+          group(request.group(), topic, true).cursor(p, Position.offset(offset)).reset(offset);
           return offset;
         });
   }
 
   @Override
-  public List<GroupPartition> groupState(String group, String topic) {
-    Validation.group(group);
-    Validation.topic(topic);
+  protected List<GroupPartition> doGroupState(String group, String topic) {
     return locked(
         () -> {
           MemTopic t = topic(topic);
@@ -372,15 +375,16 @@ public final class InMemoryStorage implements Storage {
             MemGroup.Cursor c = g == null ? null : g.cursor(p.id());
             long committed = c == null ? p.logStart() : Math.max(c.committed, p.logStart());
             int inFlight = c == null ? 0 : c.inFlight(now);
-            out.add(new GroupPartition(p.id(), committed, p.end(), inFlight));
+            long done = c == null ? 0 : c.doneAbove();
+            long lag = Math.max(0, p.end() - committed - done);
+            out.add(new GroupPartition(p.id(), committed, p.end(), inFlight, lag));
           }
           return out;
         });
   }
 
   @Override
-  public List<String> listGroups(String topic) {
-    Validation.topic(topic);
+  protected List<String> doListGroups(String topic) {
     return locked(
         () -> {
           topic(topic);
@@ -390,10 +394,7 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public boolean isProcessed(String group, String topic, String processedKey) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.idempotencyKey(processedKey);
+  protected boolean doIsProcessed(String group, String topic, String processedKey) {
     return locked(
         () -> {
           MemTopic t = topic(topic);
@@ -403,10 +404,38 @@ public final class InMemoryStorage implements Storage {
         });
   }
 
+  @Override
+  protected void doPause(PauseRequest request) {
+    locked(
+        () -> {
+          Set<String> topics = pauses.computeIfAbsent(request.group(), g -> new HashSet<>());
+          String target = request.topic() == null ? ALL_TOPICS : request.topic();
+          if (request.paused()) {
+            topics.add(target);
+          } else if (request.topic() == null) {
+            topics.clear();
+          } else {
+            topics.remove(target);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  protected boolean doIsPaused(String group, String topic) {
+    return locked(() -> paused(group, topic));
+  }
+
+  private boolean paused(String group, String topic) {
+    Set<String> topics = pauses.get(group);
+    return topics != null
+        && (topics.contains(ALL_TOPICS) || (topic != null && topics.contains(topic)));
+  }
+
   // ------------------------------------------------------------------------------------- retention
 
   @Override
-  public long enforceRetention() {
+  protected long doEnforceRetention() {
     return locked(
         () -> {
           Instant now = clock.instant();
@@ -439,17 +468,14 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
-  public StorageHealth health() {
-    return closed
-        ? new StorageHealth(false, "in-memory storage is closed")
-        : new StorageHealth(true, "in-memory storage");
+  protected StorageHealth doHealth() {
+    return new StorageHealth(true, "in-memory storage");
   }
 
   @Override
-  public void close() {
+  protected void doClose() {
     lock.lock();
     try {
-      closed = true;
       topics.clear();
       groups.clear();
     } finally {
@@ -459,6 +485,6 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public String toString() {
-    return "InMemoryStorage[" + (closed ? "closed" : topics.size() + " topics") + "]";
+    return "InMemoryStorage[" + (isClosed() ? "closed" : topics.size() + " topics") + "]";
   }
 }

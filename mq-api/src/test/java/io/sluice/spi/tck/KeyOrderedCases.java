@@ -7,6 +7,7 @@ import io.sluice.api.Ordering;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.ReleaseRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ abstract class KeyOrderedCases extends ContractCase {
     String t = orderedTopic();
     String g = name("g");
     List<Lease> first = claim(ordered(g, t));
-    store().release(g, first.get(0).id(), now().plusSeconds(10), true);
+    store().release(new ReleaseRequest(g, first.get(0).id(), Duration.ofSeconds(10), true));
     assertThat(claim(ordered(g, t))).as("b waits for a's retry").isEmpty();
     clock().advance(Duration.ofSeconds(10));
     Lease retry = claim(ordered(g, t)).get(0);
@@ -93,5 +94,36 @@ abstract class KeyOrderedCases extends ContractCase {
   void unorderedClaimsIgnoreKeys() {
     String t = orderedTopic();
     assertThat(payloads(claim(name("g"), t, 10))).containsExactly("a", "b", "c", "d", "e", "f");
+  }
+
+  @Test
+  void aKeyWaitingForARetryHoldsBackOnlyItsOwnMessagesHoweverManyFollow() {
+    String t = topic(1);
+    List<OutgoingMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i <= 2_000; i++) {
+      batch.add(OutgoingMessage.toPartition(keyed("A", "A-" + i), 0));
+    }
+    batch.add(OutgoingMessage.toPartition(keyed("B", "B-0"), 0));
+    store().append(t, batch);
+    String g = name("g");
+    List<Lease> first = claim(ordered(g, t));
+    assertThat(payloads(first)).containsExactly("A-0", "B-0");
+    store().release(new ReleaseRequest(g, first.get(0).id(), Duration.ofHours(1), true));
+    ackOk(g, first.get(1));
+    store()
+        .append(
+            t,
+            List.of(
+                OutgoingMessage.toPartition(keyed("B", "B-1"), 0),
+                OutgoingMessage.toPartition(keyed("C", "C-0"), 0),
+                OutgoingMessage.toPartition(msg("unkeyed"), 0)));
+    List<Lease> others = claim(ordered(g, t));
+    assertThat(payloads(others))
+        .as("2,000 held-back messages of A must not starve B, C and unkeyed messages")
+        .containsExactly("B-1", "C-0", "unkeyed");
+    assertThat(claim(ordered(g, t))).isEmpty();
+    others.forEach(l -> ackOk(g, l));
+    clock().advance(Duration.ofHours(1));
+    assertThat(payloads(claim(ordered(g, t)))).containsExactly("A-0");
   }
 }

@@ -21,6 +21,7 @@ abstract class LeasesCases extends ContractCase {
     fill(t, 0, 1);
     String g = name("g");
     Lease first = claim(g, t, 1).get(0);
+    started(g, first);
     clock().advance(LEASE.plusMillis(1));
     Lease second = claim(g, t, 1).get(0);
     assertThat(second.id().offset()).isEqualTo(first.id().offset());
@@ -28,6 +29,7 @@ abstract class LeasesCases extends ContractCase {
     assertThat(second.id().token()).isNotEqualTo(first.id().token());
     assertThat(second.firstDeliveredAt()).isEqualTo(first.firstDeliveredAt());
     assertThat(second.expiresAt()).isEqualTo(now().plus(LEASE));
+    started(g, second);
     clock().advance(LEASE.plusMillis(1));
     assertThat(claim(g, t, 1).get(0).attempt()).isEqualTo(3);
   }
@@ -66,6 +68,7 @@ abstract class LeasesCases extends ContractCase {
     fill(t, 0, 1);
     String g = name("g");
     Lease l = claim(ClaimRequest.of(g, t, 1, Duration.ofSeconds(10))).get(0);
+    started(g, l);
     store().extendLeases(g, List.of(l.id()), Duration.ofSeconds(20));
     clock().advance(Duration.ofSeconds(20).plusMillis(1));
     Lease again = claim(g, t, 1).get(0);
@@ -78,6 +81,7 @@ abstract class LeasesCases extends ContractCase {
     fill(t, 0, 3);
     String g = name("g");
     List<Lease> l = claim(g, t, 2);
+    started(g, l.get(0));
     ackOk(g, l.get(1));
     clock().advance(LEASE.plusMillis(1));
     List<Lease> again = claim(g, t, 10);

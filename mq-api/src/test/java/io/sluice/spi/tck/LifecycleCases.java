@@ -11,6 +11,10 @@ import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeadLetterRequest;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Lease;
+import io.sluice.spi.PauseRequest;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.StartRequest;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +58,7 @@ abstract class LifecycleCases extends ContractCase {
     calls.put("read", () -> store().read(t, 0, 0, 1));
     calls.put("claim", () -> claim(ClaimRequest.of(g, t, 1, LEASE)));
     calls.put("ack", () -> store().ack(g, List.of(Ack.of(id))));
-    calls.put("release", () -> store().release(g, id, now(), true));
+    calls.put("release", () -> store().release(new ReleaseRequest(g, id, Duration.ZERO, true)));
     calls.put("extendLeases", () -> store().extendLeases(g, List.of(id), LEASE));
     calls.put(
         "deadLetter",
@@ -65,6 +69,11 @@ abstract class LifecycleCases extends ContractCase {
     calls.put("listGroups", () -> store().listGroups(t));
     calls.put("isProcessed", () -> store().isProcessed(g, t, "k"));
     calls.put("enforceRetention", () -> store().enforceRetention());
+    calls.put("markStarted", () -> store().markStarted(new StartRequest(g, List.of(id))));
+    calls.put("offsetFor", () -> store().offsetFor(t, 0, Position.EARLIEST));
+    calls.put("pause", () -> store().pause(new PauseRequest(g, t, true)));
+    calls.put("isPaused", () -> store().isPaused(g, t));
+    calls.put("watchAppends", () -> store().watchAppends(t, () -> {}));
     calls.forEach(
         (what, call) ->
             assertThatThrownBy(call).as(what).isInstanceOf(StorageClosedException.class));

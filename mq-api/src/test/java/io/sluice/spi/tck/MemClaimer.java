@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The claim scan of {@link InMemoryStorage}: visibility, KEY_ORDERED hold-back, attempts and
- * fencing tokens. Not thread-safe: the store's lock guards it.
+ * The claim scan of {@link InMemoryStorage}: visibility, KEY_ORDERED hold-back (a key's first
+ * undone message holds back only that key's later ones) and fencing tokens. Not thread-safe: the
+ * store's lock guards it.
  */
 final class MemClaimer {
   private long nextToken = 1;
@@ -49,13 +50,13 @@ final class MemClaimer {
         e = new MemGroup.Entry();
         c.entries.put(o, e);
       }
-      e.attempts++;
+      e.started = false;
       e.firstDeliveredAt = e.firstDeliveredAt == null ? now : e.firstDeliveredAt;
       e.token = nextToken++;
       e.leaseExpiry = plus(now, request.lease());
       e.nextVisible = null;
       DeliveryId id = new DeliveryId(t.name(), p.id(), o, e.token);
-      out.add(new Lease(id, m, e.attempts, e.leaseExpiry, e.firstDeliveredAt));
+      out.add(new Lease(id, m, e.attempts + 1, e.leaseExpiry, e.firstDeliveredAt));
       taken++;
     }
   }

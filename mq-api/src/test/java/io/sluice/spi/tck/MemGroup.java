@@ -15,7 +15,12 @@ import java.util.TreeMap;
 final class MemGroup {
   /** Per-message state above the committed offset. */
   static final class Entry {
+    /** Attempts counted: handler runs started (or failures reported) on earlier and this lease. */
     int attempts;
+
+    /** Whether the current lease counted its attempt already. */
+    boolean started;
+
     Instant firstDeliveredAt;
     long token;
     Instant leaseExpiry;
@@ -57,6 +62,17 @@ final class MemGroup {
     void reset(long offset) {
       committed = offset;
       entries.clear();
+    }
+
+    /** Messages done above the committed offset (acked out of order). */
+    long doneAbove() {
+      long n = 0;
+      for (Entry e : entries.values()) {
+        if (e.done) {
+          n++;
+        }
+      }
+      return n;
     }
 
     int inFlight(Instant now) {

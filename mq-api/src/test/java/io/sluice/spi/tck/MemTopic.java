@@ -90,7 +90,7 @@ final class MemTopic {
   TopicInfo info() {
     List<PartitionInfo> infos = new ArrayList<>(partitions.size());
     for (MemPartition p : partitions) {
-      infos.add(new PartitionInfo(p.id(), p.logStart(), p.end()));
+      infos.add(new PartitionInfo(p.id(), p.logStart(), p.end(), p.bytes()));
     }
     return new TopicInfo(name, config, infos);
   }

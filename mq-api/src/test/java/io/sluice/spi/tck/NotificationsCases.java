@@ -9,6 +9,8 @@ import io.sluice.api.error.InvalidNameException;
 import io.sluice.spi.AppendWatch;
 import io.sluice.spi.DeadLetterRequest;
 import io.sluice.spi.Lease;
+import io.sluice.spi.ReleaseRequest;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +85,7 @@ abstract class NotificationsCases extends ContractCase {
     String g = name("g");
     Lease l = claim(g, t, 1).get(0);
     Watcher w = watch(t);
-    store().release(g, l.id(), now(), false);
+    store().release(new ReleaseRequest(g, l.id(), Duration.ZERO, false));
     assertThat(w.calls()).hasValue(w.expected(1));
   }
 

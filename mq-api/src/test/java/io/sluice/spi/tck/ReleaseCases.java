@@ -3,6 +3,7 @@ package io.sluice.spi.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.spi.Lease;
+import io.sluice.spi.ReleaseRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ abstract class ReleaseCases extends ContractCase {
     fill(t, 0, 1);
     String g = name("g");
     Lease l = claim(g, t, 1).get(0);
-    store().release(g, l.id(), now().plusSeconds(10), true);
+    store().release(new ReleaseRequest(g, l.id(), Duration.ofSeconds(10), true));
     assertThat(claim(g, t, 1)).isEmpty();
     clock().advance(Duration.ofSeconds(10).minusMillis(1));
     assertThat(claim(g, t, 1)).isEmpty();
@@ -36,8 +37,8 @@ abstract class ReleaseCases extends ContractCase {
     fill(t, 0, 2);
     String g = name("g");
     List<Lease> l = claim(g, t, 2);
-    store().release(g, l.get(0).id(), now(), true);
-    store().release(g, l.get(1).id(), now().minusSeconds(60), true);
+    store().release(new ReleaseRequest(g, l.get(0).id(), Duration.ZERO, true));
+    store().release(new ReleaseRequest(g, l.get(1).id(), Duration.ZERO, true));
     assertThat(claim(g, t, 10)).extracting(Lease::attempt).containsExactly(2, 2);
   }
 
@@ -47,7 +48,7 @@ abstract class ReleaseCases extends ContractCase {
     fill(t, 0, 1);
     String g = name("g");
     Lease l = claim(g, t, 1).get(0);
-    store().release(g, l.id(), now(), false);
+    store().release(new ReleaseRequest(g, l.id(), Duration.ZERO, false));
     Lease again = claim(g, t, 1).get(0);
     assertThat(again.attempt()).isEqualTo(1);
   }
@@ -58,7 +59,7 @@ abstract class ReleaseCases extends ContractCase {
     fill(t, 0, 3);
     String g = name("g");
     List<Lease> l = claim(g, t, 3);
-    store().release(g, l.get(0).id(), now().plusSeconds(30), true);
+    store().release(new ReleaseRequest(g, l.get(0).id(), Duration.ofSeconds(30), true));
     ackOk(g, l.get(1));
     ackOk(g, l.get(2));
     assertThat(committed(g, t, 0)).isZero();

@@ -86,6 +86,7 @@ abstract class SeekCases extends ContractCase {
     fill(t, 0, 2);
     String g = name("g");
     List<Lease> before = claim(g, t, 2);
+    started(g, before.get(0), before.get(1));
     clock().advance(LEASE.plusMillis(1));
     before = claim(g, t, 2);
     assertThat(before).extracting(Lease::attempt).containsOnly(2);
@@ -107,5 +108,32 @@ abstract class SeekCases extends ContractCase {
     assertThatThrownBy(() -> store().seek(g, t, 0, Position.offset(-1)))
         .isInstanceOf(OffsetOutOfRangeException.class);
     assertThat(committed(g, t, 0)).isEqualTo(3);
+  }
+
+  @Test
+  void offsetForResolvesEachPositionWithoutMovingAnyGroup() {
+    String t = topic(1);
+    java.time.Instant t0 = now();
+    fill(t, 0, 3);
+    clock().advance(Duration.ofSeconds(10));
+    fill(t, 0, 2);
+    String g = name("g");
+    claim(g, t, 1);
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.EARLIEST)).isZero();
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.LATEST)).isEqualTo(5);
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.offset(2))).isEqualTo(2);
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.offset(99))).isEqualTo(5);
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.offset(-1))).isZero();
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.timestamp(t0.plusSeconds(5))))
+        .isEqualTo(3);
+    assertThat(store().offsetFor(t, 0, io.sluice.api.Position.timestamp(t0.plusSeconds(99))))
+        .isEqualTo(5);
+    assertThat(committed(g, t, 0)).as("offsetFor moves nothing").isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store().offsetFor(t, 1, io.sluice.api.Position.EARLIEST))
+        .isInstanceOf(io.sluice.api.error.InvalidPartitionException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store().offsetFor(name("t"), 0, io.sluice.api.Position.EARLIEST))
+        .isInstanceOf(io.sluice.api.error.TopicNotFoundException.class);
   }
 }

@@ -143,6 +143,22 @@ public abstract class StorageContract {
     }
   }
 
+  /** Attempts count handler starts, not claims. */
+  @Nested
+  class Attempts extends AttemptsCases {
+    Attempts() {
+      super(StorageContract.this);
+    }
+  }
+
+  /** Persistent pause and resume, obeyed by claims. */
+  @Nested
+  class Pause extends PauseCases {
+    Pause() {
+      super(StorageContract.this);
+    }
+  }
+
   /** Lease expiry and extension. */
   @Nested
   class Leases extends LeasesCases {

@@ -2,6 +2,7 @@ package io.sluice.spi.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.api.Partitioner;
 import io.sluice.api.TopicConfig;
@@ -34,8 +35,9 @@ abstract class TopicsCases extends ContractCase {
     assertThat(info.name()).isEqualTo(t);
     assertThat(info.config()).isEqualTo(config);
     assertThat(info.partitions())
-        .containsExactly(
-            new PartitionInfo(0, 0, 0), new PartitionInfo(1, 0, 0), new PartitionInfo(2, 0, 0));
+        .extracting(
+            PartitionInfo::partition, PartitionInfo::logStartOffset, PartitionInfo::endOffset)
+        .containsExactly(tuple(0, 0L, 0L), tuple(1, 0L, 0L), tuple(2, 0L, 0L));
     assertThat(store().describeTopic(t)).isEqualTo(info);
   }
 

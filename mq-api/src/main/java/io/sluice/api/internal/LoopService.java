@@ -1,21 +1,21 @@
-package io.sluice.consumer.internal;
+package io.sluice.api.internal;
 
-import io.sluice.api.internal.Threads;
 import io.sluice.spi.Service;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Service} that runs {@link #runOnce()} on one platform thread until closed. Start at most
- * once; close is idempotent, allowed before start, and joins the thread. {@link #waitFor(long)}
- * sleeps interruptibly until the next round, woken early by {@link #wake()} or close.
+ * The one lifecycle of Sluice's background loops (group commit, retention, claiming, lease keeping,
+ * ack batching): a {@link Service} that runs {@link #runOnce()} on one platform daemon thread until
+ * closed. Start at most once; close is idempotent, allowed before start, and joins the thread (so
+ * no loop outlives its owner). {@link #waitFor(long)} sleeps until the next round, woken early by
+ * {@link #wake()} or close. An exception escaping a round is logged and the loop goes on after a
+ * short pause; {@link #afterLoop()} runs once on the loop thread after the last round.
  */
-abstract class LoopService implements Service {
-  private static final Logger LOG = LoggerFactory.getLogger(LoopService.class);
+public abstract class LoopService implements Service {
+  private static final System.Logger LOG = System.getLogger(LoopService.class.getName());
 
   private final String threadName;
   private final ReentrantLock lock = new ReentrantLock();
@@ -25,7 +25,8 @@ abstract class LoopService implements Service {
   private volatile boolean closed;
   private volatile boolean woken;
 
-  LoopService(String threadName) {
+  /** A loop whose thread has this name. */
+  protected LoopService(String threadName) {
     this.threadName = threadName;
   }
 
@@ -57,11 +58,12 @@ abstract class LoopService implements Service {
           runOnce();
         } catch (InterruptedException e) {
           if (!closed) {
-            LOG.warn("{} interrupted while running; stopping", threadName);
+            LOG.log(
+                System.Logger.Level.WARNING, threadName + " interrupted while running; stopping");
           }
           break;
         } catch (RuntimeException | Error e) {
-          LOG.warn("{} failed a round; continuing", threadName, e);
+          LOG.log(System.Logger.Level.WARNING, threadName + " failed a round; continuing", e);
           onLoopError(e);
           pause(100);
         }
@@ -102,7 +104,7 @@ abstract class LoopService implements Service {
   }
 
   /** Ends the current {@link #waitFor(long)} early. */
-  final void wake() {
+  public final void wake() {
     if (woken) {
       return; // already pending: the next wait returns at once
     }
