@@ -1,13 +1,10 @@
 package io.sluice.consumer;
 
 import io.sluice.api.MessageHandler;
-import io.sluice.api.Ordering;
-import io.sluice.api.Position;
 import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.internal.Validation;
 import io.sluice.consumer.internal.GroupMember;
 import io.sluice.spi.Storage;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +12,15 @@ import java.util.function.Consumer;
 
 /**
  * Configures and starts one member of a consumer group. Obtain it from {@link
- * io.sluice.Sluice#consumer(String)} or {@link ConsumerGroup#builder(String, Storage)}. Every
- * setter checks its argument at once and throws {@link InvalidConfigException} (or another {@link
- * io.sluice.api.error.InvalidRequestException}); {@link #start()} checks the whole configuration.
- * Not thread-safe.
+ * io.sluice.Sluice#consumer(String)} or {@link ConsumerGroup#builder(String, Storage)}. The group
+ * options are those of {@link GroupOptions}; this builder adds the topics, the handler, the clock,
+ * the listener and {@link #start()}. Every setter checks its argument at once and throws {@link
+ * InvalidConfigException} (or another {@link io.sluice.api.error.InvalidRequestException}); {@link
+ * #start()} checks the whole configuration. Not thread-safe.
  */
-public final class ConsumerGroupBuilder {
+public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilder> {
+  private final String group;
   private final Storage storage;
-  private final GroupConfig.Builder config;
   private final List<String> topics = new ArrayList<>();
   private InstantSource clock = InstantSource.system();
   private ConsumerListener listener = ConsumerListener.NONE;
@@ -31,9 +29,13 @@ public final class ConsumerGroupBuilder {
   private Consumer<? super ConsumerGroup> onStart = g -> {};
 
   ConsumerGroupBuilder(String group, Storage storage) {
-    Validation.group(group);
+    this.group = Validation.group(group);
     this.storage = Validation.required("storage", storage);
-    this.config = new GroupConfig.Builder(group);
+  }
+
+  @Override
+  ConsumerGroupBuilder self() {
+    return this;
   }
 
   /** Adds topics to consume. At least one is required. */
@@ -41,38 +43,6 @@ public final class ConsumerGroupBuilder {
     for (String topic : topics) {
       this.topics.add(Validation.topic(topic));
     }
-    return this;
-  }
-
-  /** Handlers running at once in this member (default 16). */
-  public ConsumerGroupBuilder concurrency(int concurrency) {
-    config.concurrency(concurrency);
-    return this;
-  }
-
-  /** {@link Ordering#UNORDERED} (default) or {@link Ordering#KEY_ORDERED}. */
-  public ConsumerGroupBuilder ordering(Ordering ordering) {
-    config.ordering = Validation.required("ordering", ordering);
-    return this;
-  }
-
-  /** Attempts, backoff and non-retryable exceptions (default {@link RetryPolicy#DEFAULT}). */
-  public ConsumerGroupBuilder retry(RetryPolicy retry) {
-    config.retry = Validation.required("retry", retry);
-    return this;
-  }
-
-  /** The dead-letter topic for every subscribed topic (default {@code <topic>.dlq}). */
-  public ConsumerGroupBuilder deadLetterTopic(String topic) {
-    config.deadLetterTopic = Validation.topic(topic);
-    config.deadLetters = true;
-    return this;
-  }
-
-  /** No dead-letter topic: exhausted messages are acked, dropped and reported to the listener. */
-  public ConsumerGroupBuilder noDeadLetterTopic() {
-    config.deadLetterTopic = null;
-    config.deadLetters = false;
     return this;
   }
 
@@ -93,108 +63,25 @@ public final class ConsumerGroupBuilder {
     return this;
   }
 
-  /** The handler settles each delivery itself; see {@link AckMode#MANUAL}. */
-  public ConsumerGroupBuilder manualAck() {
-    config.ackMode = AckMode.MANUAL;
-    return this;
-  }
-
-  /** Handlers on virtual threads (true, default) or a pool of {@code concurrency} threads. */
-  public ConsumerGroupBuilder virtualThreads(boolean virtualThreads) {
-    config.virtualThreads = virtualThreads;
-    return this;
-  }
-
-  /** The most messages one claim asks for (default 64). */
-  public ConsumerGroupBuilder batchSize(int batchSize) {
-    config.batchSize = batchSize;
-    return this;
-  }
-
-  /** The most messages claimed but not yet started (default: the concurrency). */
-  public ConsumerGroupBuilder prefetch(int prefetch) {
-    config.prefetch = prefetch;
-    config.prefetchSet = true;
-    return this;
-  }
-
-  /** How long a claim reserves a message (default 30 s, at least 100 ms). */
-  public ConsumerGroupBuilder lease(Duration lease) {
-    config.lease = Validation.positive("lease", lease);
-    return this;
-  }
-
-  /** How long an idle member waits before claiming again (default 50 ms). */
-  public ConsumerGroupBuilder pollInterval(Duration pollInterval) {
-    config.pollInterval = Validation.positive("pollInterval", pollInterval);
-    return this;
-  }
-
-  /** Where the group starts in a partition it has never consumed (default earliest). */
-  public ConsumerGroupBuilder startPosition(Position position) {
-    config.startPosition = Validation.required("startPosition", position);
-    return this;
-  }
-
-  /** Whether to skip messages whose idempotency key the group already processed (default on). */
-  public ConsumerGroupBuilder skipProcessed(boolean skipProcessed) {
-    config.skipProcessed = skipProcessed;
-    return this;
-  }
-
-  /** How long {@link ConsumerGroup#close()} waits for running handlers (default 30 s). */
-  public ConsumerGroupBuilder shutdownTimeout(Duration timeout) {
-    config.shutdownTimeout = Validation.nonNegative("shutdownTimeout", timeout);
-    return this;
-  }
-
-  /** How often lag per partition is reported to the listener (default 10 s). */
-  public ConsumerGroupBuilder lagInterval(Duration interval) {
-    config.lagInterval = Validation.positive("lagInterval", interval);
-    return this;
-  }
-
-  /** A name for this member in logs and claims. */
-  public ConsumerGroupBuilder member(String member) {
-    config.member = member;
-    return this;
-  }
-
-  /** Replaces every setting with {@code config} (topics, group name excepted: they must match). */
+  /**
+   * Replaces every setting and the topics with those of {@code config}, whose group must be this
+   * builder's.
+   */
   public ConsumerGroupBuilder config(GroupConfig config) {
     Validation.required("config", config);
-    if (!config.group().equals(this.config.group)) {
+    if (!config.group().equals(group)) {
       throw new InvalidConfigException(
-          "expected a config for group " + this.config.group + ", found " + config.group());
+          "expected a config for group " + group + ", found " + config.group());
     }
-    GroupConfig.Builder copy = new GroupConfig.Builder(config);
-    this.topics.clear();
-    this.topics.addAll(config.topics());
-    copyInto(copy);
-    return this;
+    topics.clear();
+    topics.addAll(config.topics());
+    return options(config);
   }
 
-  private void copyInto(GroupConfig.Builder c) {
-    config.ackMode = c.ackMode;
-    config.ordering = c.ordering;
-    config.concurrency = c.concurrency;
-    config.virtualThreads = c.virtualThreads;
-    config.batchSize = c.batchSize;
-    config.prefetch = c.prefetch;
-    config.prefetchSet = true;
-    config.lease = c.lease;
-    config.pollInterval = c.pollInterval;
-    config.retry = c.retry;
-    config.deadLetterTopic = c.deadLetterTopic;
-    config.deadLetters = c.deadLetters;
-    config.startPosition = c.startPosition;
-    config.skipProcessed = c.skipProcessed;
-    config.shutdownTimeout = c.shutdownTimeout;
-    config.lagInterval = c.lagInterval;
-    config.member = c.member;
-  }
-
-  /** The time source for backoff, leases and latencies (default the system clock). */
+  /**
+   * The time source for leases, handler times and latencies (default the system clock). Retry and
+   * lease times are measured by the store on its own clock.
+   */
   public ConsumerGroupBuilder clock(InstantSource clock) {
     this.clock = Validation.required("clock", clock);
     return this;
@@ -217,13 +104,15 @@ public final class ConsumerGroupBuilder {
 
   /** The configuration as set so far. */
   public GroupConfig toConfig() {
-    return config.topics(List.copyOf(topics)).build();
+    return build(group, List.copyOf(topics));
   }
 
   /**
    * Validates the configuration and starts the member.
    *
-   * @throws InvalidConfigException when no topic or no handler is set, or a setting is invalid
+   * @throws InvalidConfigException when no topic or no handler is set, a setting is invalid, or a
+   *     subscribed topic's default dead-letter topic would be an invalid name (see {@link
+   *     GroupConfig})
    * @throws io.sluice.api.error.TopicNotFoundException when a subscribed topic does not exist
    */
   public ConsumerGroup start() {

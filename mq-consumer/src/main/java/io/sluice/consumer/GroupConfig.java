@@ -3,6 +3,8 @@ package io.sluice.consumer;
 import io.sluice.api.Ordering;
 import io.sluice.api.Position;
 import io.sluice.api.error.InvalidConfigException;
+import io.sluice.api.error.InvalidNameException;
+import io.sluice.api.internal.Texts;
 import io.sluice.api.internal.Validation;
 import java.time.Duration;
 import java.util.List;
@@ -10,21 +12,27 @@ import java.util.Optional;
 
 /**
  * Everything a consumer group member is configured with, validated on construction. Build it with
- * {@link ConsumerGroupBuilder}, or start from {@link #defaults(String, List)} and use the {@code
- * with...} methods.
+ * {@link ConsumerGroupBuilder} or {@link #builder(String)}, or start from {@link #defaults(String,
+ * List)} and use the {@code with...} methods; the options are declared in {@link GroupOptions}.
+ *
+ * <p><b>Dead-letter topic names.</b> The default dead-letter topic of {@code orders} is {@code
+ * orders.dlq}. Topic names have at most 200 characters, so a group using the default can subscribe
+ * topics of at most {@value #MAX_TOPIC_WITH_DEFAULT_DEAD_LETTERS} characters; a longer one is
+ * rejected here, when the group is configured, rather than when its first message fails.
  *
  * @param group the consumer group name
  * @param topics the subscribed topics, at least one, no repeats
  * @param ackMode {@link AckMode#AUTO} (default) or {@link AckMode#MANUAL}
  * @param ordering {@link Ordering#UNORDERED} (default) or {@link Ordering#KEY_ORDERED}
  * @param concurrency handlers running at once in this member, 1 to 10,000 (default 16)
- * @param virtualThreads run handlers on virtual threads (default) or on a fixed pool of {@code
- *     concurrency} platform threads
+ * @param virtualThreads run handlers on virtual threads (default) or on {@code concurrency}
+ *     platform threads
  * @param batchSize the most messages one claim asks for, 1 to 10,000 (default 64)
  * @param prefetch the most messages claimed but not yet started, at least 1 (default {@code
- *     concurrency}); bounds how long a claimed message can wait in memory
- * @param lease how long a claim reserves a message (default 30 s); extended automatically while its
- *     handler runs
+ *     concurrency}); bounds how long a claimed message can wait in memory. A prefetched message
+ *     uses up no attempt: attempts are counted when a handler starts.
+ * @param lease how long a claim reserves a message, at least 100 ms (default 30 s); extended
+ *     automatically while its handler runs
  * @param pollInterval how long an idle member waits before claiming again (default 50 ms)
  * @param retry attempts, backoff and non-retryable exceptions (default {@link RetryPolicy#DEFAULT})
  * @param deadLetterTopic the dead-letter topic, or null for the default {@code <topic>.dlq}
@@ -37,6 +45,12 @@ import java.util.Optional;
  * @param shutdownTimeout how long {@link ConsumerGroup#close()} waits for running handlers (default
  *     30 s)
  * @param lagInterval how often the member reports lag per partition to the listener (default 10 s)
+ * @param maxHandlerTime the longest a handler may run, on the member's clock (default 15 minutes,
+ *     at least 1 ms). Then its lease is no longer extended, its delivery fails as an attempt
+ *     (reported to the listener with a {@link java.util.concurrent.TimeoutException}, retried with
+ *     backoff or dead-lettered when attempts ran out) and the handler is interrupted. A handler
+ *     that ignores the interrupt keeps its thread, but no longer counts against {@code
+ *     concurrency}.
  * @param member a name for this member in logs and claims, or null for a generated one
  */
 public record GroupConfig(
@@ -57,10 +71,28 @@ public record GroupConfig(
     boolean skipProcessed,
     Duration shutdownTimeout,
     Duration lagInterval,
+    Duration maxHandlerTime,
     String member) {
 
   /** The largest {@link #concurrency}, {@link #batchSize} and {@link #prefetch}. */
   public static final int MAX_PARALLELISM = 10_000;
+
+  /** What the default dead-letter topic adds to a topic name. */
+  public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+  /** The longest topic name whose default dead-letter topic is a valid name. */
+  public static final int MAX_TOPIC_WITH_DEFAULT_DEAD_LETTERS =
+      Validation.MAX_NAME_LENGTH - DEAD_LETTER_SUFFIX.length();
+
+  static final int DEFAULT_CONCURRENCY = 16;
+  static final int DEFAULT_BATCH_SIZE = 64;
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  static final Duration MIN_LEASE = Duration.ofMillis(100);
+  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
+  static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_LAG_INTERVAL = Duration.ofSeconds(10);
+  static final Duration DEFAULT_MAX_HANDLER_TIME = Duration.ofMinutes(15);
+  static final Duration MIN_MAX_HANDLER_TIME = Duration.ofMillis(1);
 
   /** Validates every field; see the record description for the ranges. */
   public GroupConfig {
@@ -75,40 +107,105 @@ public record GroupConfig(
     topics = List.copyOf(topics);
     Validation.required("ackMode", ackMode);
     Validation.required("ordering", ordering);
-    range("concurrency", concurrency);
-    range("batchSize", batchSize);
-    range("prefetch", prefetch);
-    Validation.positive("lease", lease);
-    if (lease.compareTo(Duration.ofMillis(100)) < 0) {
-      throw new InvalidConfigException("lease must be at least 100 ms, found " + lease);
-    }
+    checkParallelism("concurrency", concurrency);
+    checkParallelism("batchSize", batchSize);
+    checkParallelism("prefetch", prefetch);
+    checkLease(lease);
     Validation.positive("pollInterval", pollInterval);
     Validation.required("retry", retry);
+    checkDeadLetterTopics(topics, deadLetterTopic, deadLetters);
+    Validation.required("startPosition", startPosition);
+    Validation.nonNegative("shutdownTimeout", shutdownTimeout);
+    Validation.positive("lagInterval", lagInterval);
+    checkMaxHandlerTime(maxHandlerTime);
+    if (member != null) {
+      checkMember(member);
+    }
+  }
+
+  static int checkParallelism(String what, int value) {
+    if (value < 1 || value > MAX_PARALLELISM) {
+      throw new InvalidConfigException(
+          what + " must be 1 to " + MAX_PARALLELISM + ", found " + value);
+    }
+    return value;
+  }
+
+  static Duration checkLease(Duration lease) {
+    Validation.positive("lease", lease);
+    if (lease.compareTo(MIN_LEASE) < 0) {
+      throw new InvalidConfigException("lease must be at least 100 ms, found " + lease);
+    }
+    return lease;
+  }
+
+  static Duration checkMaxHandlerTime(Duration maxHandlerTime) {
+    Validation.positive("maxHandlerTime", maxHandlerTime);
+    if (maxHandlerTime.compareTo(MIN_MAX_HANDLER_TIME) < 0) {
+      throw new InvalidConfigException(
+          "maxHandlerTime must be at least 1 ms, found " + maxHandlerTime);
+    }
+    return maxHandlerTime;
+  }
+
+  static String checkMember(String member) {
+    Validation.text("member", member);
+    return member;
+  }
+
+  /**
+   * Checks the configured dead-letter topic, or (when dead letters are on without one) the default
+   * one of every subscribed topic, so that an invalid name fails the configuration instead of
+   * looping on the first exhausted message.
+   */
+  private static void checkDeadLetterTopics(
+      List<String> topics, String deadLetterTopic, boolean deadLetters) {
     if (deadLetterTopic != null) {
       Validation.topic(deadLetterTopic);
       if (topics.contains(deadLetterTopic)) {
         throw new InvalidConfigException(
             "deadLetterTopic must differ from the subscribed topics, found " + deadLetterTopic);
       }
+      return;
     }
-    Validation.required("startPosition", startPosition);
-    Validation.nonNegative("shutdownTimeout", shutdownTimeout);
-    Validation.positive("lagInterval", lagInterval);
-    if (member != null) {
-      Validation.text("member", member);
+    if (!deadLetters) {
+      return;
+    }
+    for (String topic : topics) {
+      String derived = topic + DEAD_LETTER_SUFFIX;
+      try {
+        Validation.topic(derived);
+      } catch (InvalidNameException e) {
+        InvalidConfigException invalid =
+            new InvalidConfigException(
+                "the default dead-letter topic of topic "
+                    + Texts.quote(topic)
+                    + " would have "
+                    + derived.length()
+                    + " characters, but topic names have at most "
+                    + Validation.MAX_NAME_LENGTH
+                    + ": with the default dead-letter topic a topic name may have at most "
+                    + MAX_TOPIC_WITH_DEFAULT_DEAD_LETTERS
+                    + "; set deadLetterTopic, or noDeadLetterTopic()");
+        invalid.initCause(e);
+        throw invalid;
+      }
     }
   }
 
-  private static void range(String what, int value) {
-    if (value < 1 || value > MAX_PARALLELISM) {
-      throw new InvalidConfigException(
-          what + " must be 1 to " + MAX_PARALLELISM + ", found " + value);
-    }
+  /** A builder of a configuration for {@code group}, with the defaults. */
+  public static Builder builder(String group) {
+    return new Builder(group);
   }
 
   /** The defaults for a group subscribing {@code topics}. */
   public static GroupConfig defaults(String group, List<String> topics) {
-    return new Builder(group).topics(topics).build();
+    return builder(group).topics(topics).build();
+  }
+
+  /** A builder holding this configuration. */
+  public Builder toBuilder() {
+    return builder(group).topics(topics).options(this);
   }
 
   /**
@@ -119,155 +216,66 @@ public record GroupConfig(
     if (!deadLetters) {
       return Optional.empty();
     }
-    return Optional.of(deadLetterTopic != null ? deadLetterTopic : topic + ".dlq");
+    return Optional.of(deadLetterTopic != null ? deadLetterTopic : topic + DEAD_LETTER_SUFFIX);
   }
 
   /** This configuration with other topics. */
   public GroupConfig withTopics(List<String> topics) {
-    return new Builder(this).topics(topics).build();
+    return toBuilder().topics(topics).build();
   }
 
   /** This configuration with another ack mode. */
   public GroupConfig withAckMode(AckMode ackMode) {
-    return new Builder(this).ackMode(ackMode).build();
+    return toBuilder().ackMode(ackMode).build();
   }
 
   /** This configuration with another ordering. */
   public GroupConfig withOrdering(Ordering ordering) {
-    return new Builder(this).ordering(ordering).build();
+    return toBuilder().ordering(ordering).build();
   }
 
   /** This configuration with another concurrency (prefetch unchanged). */
   public GroupConfig withConcurrency(int concurrency) {
-    return new Builder(this).concurrency(concurrency).build();
+    return toBuilder().concurrency(concurrency).build();
   }
 
   /** This configuration with another retry policy. */
   public GroupConfig withRetry(RetryPolicy retry) {
-    return new Builder(this).retry(retry).build();
+    return toBuilder().retry(retry).build();
   }
 
   /** This configuration with another lease. */
   public GroupConfig withLease(Duration lease) {
-    return new Builder(this).lease(lease).build();
+    return toBuilder().lease(lease).build();
   }
 
-  /** A mutable copy, for {@link ConsumerGroupBuilder}; not part of the public API. */
-  static final class Builder {
-    String group;
-    List<String> topics;
-    AckMode ackMode;
-    Ordering ordering;
-    int concurrency;
-    boolean virtualThreads;
-    int batchSize;
-    int prefetch;
-    boolean prefetchSet;
-    Duration lease;
-    Duration pollInterval;
-    RetryPolicy retry;
-    String deadLetterTopic;
-    boolean deadLetters;
-    Position startPosition;
-    boolean skipProcessed;
-    Duration shutdownTimeout;
-    Duration lagInterval;
-    String member;
+  /** Builds a {@link GroupConfig}: the {@link GroupOptions} plus the group and its topics. */
+  public static final class Builder extends GroupOptions<Builder> {
+    private final String group;
+    private List<String> topics = List.of();
 
-    Builder(String group) {
-      this.group = group;
-      topics = List.of();
-      ackMode = AckMode.AUTO;
-      ordering = Ordering.UNORDERED;
-      concurrency = 16;
-      virtualThreads = true;
-      batchSize = 64;
-      prefetch = 16;
-      lease = Duration.ofSeconds(30);
-      pollInterval = Duration.ofMillis(50);
-      retry = RetryPolicy.DEFAULT;
-      deadLetters = true;
-      startPosition = Position.EARLIEST;
-      skipProcessed = true;
-      shutdownTimeout = Duration.ofSeconds(30);
-      lagInterval = Duration.ofSeconds(10);
+    private Builder(String group) {
+      this.group = Validation.group(group);
     }
 
-    Builder(GroupConfig c) {
-      group = c.group;
-      topics = c.topics;
-      ackMode = c.ackMode;
-      ordering = c.ordering;
-      concurrency = c.concurrency;
-      virtualThreads = c.virtualThreads;
-      batchSize = c.batchSize;
-      prefetch = c.prefetch;
-      lease = c.lease;
-      pollInterval = c.pollInterval;
-      retry = c.retry;
-      deadLetterTopic = c.deadLetterTopic;
-      deadLetters = c.deadLetters;
-      startPosition = c.startPosition;
-      skipProcessed = c.skipProcessed;
-      shutdownTimeout = c.shutdownTimeout;
-      lagInterval = c.lagInterval;
-      member = c.member;
-      prefetchSet = true;
-    }
-
-    Builder topics(List<String> topics) {
-      this.topics = topics;
+    @Override
+    Builder self() {
       return this;
     }
 
-    Builder ackMode(AckMode ackMode) {
-      this.ackMode = ackMode;
+    /** The subscribed topics (replacing any set before). */
+    public Builder topics(List<String> topics) {
+      this.topics = Validation.required("topics", topics);
       return this;
     }
 
-    Builder ordering(Ordering ordering) {
-      this.ordering = ordering;
-      return this;
-    }
-
-    Builder concurrency(int concurrency) {
-      this.concurrency = concurrency;
-      if (!prefetchSet) {
-        prefetch = Math.max(1, Math.min(concurrency, MAX_PARALLELISM));
-      }
-      return this;
-    }
-
-    Builder retry(RetryPolicy retry) {
-      this.retry = retry;
-      return this;
-    }
-
-    Builder lease(Duration lease) {
-      this.lease = lease;
-      return this;
-    }
-
-    GroupConfig build() {
-      return new GroupConfig(
-          group,
-          topics,
-          ackMode,
-          ordering,
-          concurrency,
-          virtualThreads,
-          batchSize,
-          prefetch,
-          lease,
-          pollInterval,
-          retry,
-          deadLetterTopic,
-          deadLetters,
-          startPosition,
-          skipProcessed,
-          shutdownTimeout,
-          lagInterval,
-          member);
+    /**
+     * The configuration.
+     *
+     * @throws InvalidConfigException when no topic is set or the options do not fit together
+     */
+    public GroupConfig build() {
+      return build(group, topics);
     }
   }
 }

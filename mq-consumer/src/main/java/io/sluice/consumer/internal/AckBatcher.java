@@ -1,7 +1,9 @@
 package io.sluice.consumer.internal;
 
 import io.sluice.api.error.StorageClosedException;
+import io.sluice.api.internal.LoopService;
 import io.sluice.spi.Ack;
+import io.sluice.spi.AckRequest;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Storage;
@@ -9,27 +11,34 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Gathers the acks of many handlers into one {@link Storage#ack} call. Each {@link #ack} returns a
- * future that completes with true when applied, false when the store rejected it as stale, or
- * exceptionally when the store call failed (the lease then runs out and the message is
- * redelivered). Under load the batches grow by themselves: whatever arrived while the previous call
- * ran goes in the next one. Close applies what is queued, then stops.
+ * Gathers the acks of many handlers into one {@link Storage#ack} call, so a slow ack (an fsync, a
+ * database commit) never holds a handler slot. Handlers add their delivery and go on; the batcher
+ * thread swaps the whole pending list out, acks it in calls of up to {@value #MAX_BATCH}, and hands
+ * each delivery's answer to its {@link Settler} (applied, rejected as stale, or failed: then the
+ * lease runs out and the message is redelivered). Under load the batches grow by themselves:
+ * whatever arrived while the previous call ran goes in the next one; an add wakes the thread only
+ * when it is idle. Close applies what is pending, then stops; an ack added after close fails at
+ * once.
  */
 final class AckBatcher extends LoopService {
+  /** What an ack is for: a handled delivery, a duplicate skipped, another group's redrive. */
+  static final byte ACK = 0;
+
+  static final byte DUPLICATE = 1;
+  static final byte REDRIVE = 2;
+
   private static final int MAX_BATCH = 4_096;
 
   private final Storage storage;
   private final String group;
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger backlog = new AtomicInteger();
-
-  private record Pending(Ack ack, CompletableFuture<Boolean> result) {}
+  private final ReentrantLock lock = new ReentrantLock();
+  private ArrayList<DeliveryTask> pending = new ArrayList<>();
+  private ArrayList<DeliveryTask> spare = new ArrayList<>();
+  private volatile int backlog;
+  private volatile boolean sleeping;
 
   AckBatcher(Storage storage, String group) {
     super("sluice-" + group + "-acks");
@@ -37,74 +46,106 @@ final class AckBatcher extends LoopService {
     this.group = group;
   }
 
-  /** Queues an ack; see the class description for the future's value. */
-  CompletableFuture<Boolean> ack(Ack ack) {
-    CompletableFuture<Boolean> result = new CompletableFuture<>();
-    if (isClosed()) {
-      result.completeExceptionally(new StorageClosedException("ack batcher of group " + group));
-      return result;
-    }
-    backlog.incrementAndGet();
-    queue.add(new Pending(ack, result));
-    if (isClosed()) {
-      drainAll();
-    }
-    return result;
+  /** The SPI ack of {@code t}, with the processed key its message records. */
+  static Ack ackOf(DeliveryTask t) {
+    return new Ack(t.id(), DerivedKeys.processedKey(t.message()));
   }
 
-  @Override
-  protected void runOnce() throws InterruptedException {
-    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
+  /** Queues {@code t}'s ack; its answer comes through {@link DeliveryTask#acked}. */
+  void add(DeliveryTask t) {
+    boolean closed;
+    lock.lock();
+    try {
+      closed = isClosed();
+      if (!closed) {
+        pending.add(t);
+        backlog++;
+      }
+    } finally {
+      lock.unlock();
     }
-    List<Pending> batch = new ArrayList<>();
-    batch.add(first);
-    queue.drainTo(batch, MAX_BATCH - 1);
-    apply(batch);
-  }
-
-  @Override
-  protected void afterLoop() {
-    drainAll();
-  }
-
-  private void drainAll() {
-    List<Pending> rest = new ArrayList<>();
-    while (queue.drainTo(rest, MAX_BATCH) > 0) {
-      apply(rest);
-      rest.clear();
+    if (closed) {
+      t.acked(false, new StorageClosedException("ack batcher of group " + group));
+    } else if (sleeping) {
+      wake();
     }
   }
 
   /** Acks queued or being applied: the claim loop stops claiming while this is too high. */
   int backlog() {
-    return backlog.get();
+    return backlog;
   }
 
-  private void apply(List<Pending> batch) {
+  @Override
+  protected void runOnce() throws InterruptedException {
+    List<DeliveryTask> batch = take();
+    if (batch.isEmpty()) {
+      sleeping = true;
+      try {
+        if (backlog == 0) {
+          waitFor(100);
+        }
+      } finally {
+        sleeping = false;
+      }
+      return;
+    }
+    apply(batch);
+  }
+
+  private List<DeliveryTask> take() {
+    lock.lock();
     try {
-      applyBatch(batch);
+      ArrayList<DeliveryTask> batch = pending;
+      pending = spare;
+      spare = batch;
+      return batch;
     } finally {
-      backlog.addAndGet(-batch.size());
+      lock.unlock();
     }
   }
 
-  private void applyBatch(List<Pending> batch) {
+  @Override
+  protected void afterLoop() {
+    List<DeliveryTask> rest;
+    while (!(rest = take()).isEmpty()) {
+      apply(rest);
+    }
+  }
+
+  private void apply(List<DeliveryTask> batch) {
+    try {
+      for (int i = 0; i < batch.size(); i += MAX_BATCH) {
+        applyBatch(batch.subList(i, Math.min(batch.size(), i + MAX_BATCH)));
+      }
+    } finally {
+      int n = batch.size();
+      batch.clear();
+      lock.lock();
+      try {
+        backlog -= n;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void applyBatch(List<DeliveryTask> batch) {
     List<Ack> acks = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      acks.add(p.ack());
+    for (DeliveryTask t : batch) {
+      acks.add(ackOf(t));
     }
     BatchResult result;
     try {
-      result = storage.ack(group, acks);
+      result = storage.ack(new AckRequest(group, acks));
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.result().completeExceptionally(e));
+      batch.forEach(t -> t.acked(false, e));
       return;
     }
-    Set<DeliveryId> rejected = new HashSet<>(result.rejected());
-    for (Pending p : batch) {
-      p.result().complete(!rejected.contains(p.ack().delivery()));
+    Set<DeliveryId> rejected =
+        result.rejected().isEmpty() ? Set.of() : new HashSet<>(result.rejected());
+    for (DeliveryTask t : batch) {
+      t.acked(!rejected.contains(t.id()), null);
     }
   }
 }

@@ -15,6 +15,7 @@ import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.ReleaseRequest;
 import io.sluice.spi.Storage;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
@@ -183,7 +184,7 @@ final class DeadLetterQueue {
 
   private void releaseQuietly(Lease lease) {
     try {
-      storage.release(SluiceAdmin.DLQ_GROUP, lease.id(), Instant.EPOCH, false);
+      storage.release(ReleaseRequest.unprocessed(SluiceAdmin.DLQ_GROUP, lease.id()));
     } catch (StaleDeliveryException e) {
       // Its lease ran out meanwhile: it is pending again either way.
     }

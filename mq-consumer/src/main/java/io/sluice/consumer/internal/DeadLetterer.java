@@ -1,10 +1,12 @@
 package io.sluice.consumer.internal;
 
+import io.sluice.api.Delivery;
 import io.sluice.api.Header;
 import io.sluice.api.Headers;
 import io.sluice.api.Message;
 import io.sluice.consumer.DeadLetterHeaders;
 import io.sluice.spi.DeadLetterRequest;
+import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Storage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,12 +34,12 @@ final class DeadLetterer {
   record Failure(String reason, Throwable error, Instant firstFailure, Instant lastFailure) {}
 
   /** Appends the dead letter and acks; throws StaleDeliveryException if the lease is gone. */
-  void deadLetter(InFlight d, String deadLetterTopic, Failure failure) {
+  void deadLetter(Delivery d, DeliveryId id, String deadLetterTopic, Failure failure) {
     Message dead = build(d, failure);
-    storage.deadLetter(new DeadLetterRequest(group, d.id(), deadLetterTopic, dead));
+    storage.deadLetter(new DeadLetterRequest(group, id, deadLetterTopic, dead));
   }
 
-  Message build(InFlight d, Failure failure) {
+  Message build(Delivery d, Failure failure) {
     Message original = d.message();
     List<Header> headers = withoutRuntimeHeaders(original.headers());
     String originalKey = DerivedKeys.processedKey(original);

@@ -33,6 +33,9 @@ final class DerivedKeys {
 
   /** The key consumer idempotency uses: the original one of a redriven message, else its own. */
   static String processedKey(Message message) {
+    if (message.headers().size() == 0) {
+      return message.idempotencyKey();
+    }
     return message
         .headers()
         .lastValue(DeadLetterHeaders.IDEMPOTENCY_KEY)

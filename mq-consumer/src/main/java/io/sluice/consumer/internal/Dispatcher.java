@@ -3,94 +3,388 @@ package io.sluice.consumer.internal;
 import io.sluice.api.Ordering;
 import io.sluice.consumer.GroupConfig;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs handler tasks: on virtual threads gated by a semaphore of {@code concurrency} permits, or on
- * a fixed pool of {@code concurrency} platform threads. Under {@link Ordering#KEY_ORDERED} the
- * tasks of one key form a lane: each starts only after the previous one of that key finished, while
- * other keys run in parallel. (The store already hands out one message per key at a time; lanes
- * keep that order inside the member even if it did not.)
+ * Runs deliveries on at most {@code concurrency} long-lived workers (virtual threads, or platform
+ * threads when configured), started as needed. Claimed deliveries wait in a ready queue; whenever
+ * handler slots are free, one worker takes as many ready deliveries as there are free slots, passes
+ * them through the {@link StartGate} in one call, and hands each to an idle worker (or a new one).
+ * A worker that finishes a delivery asks for the next; while the gate's store call runs, the slots
+ * freed meanwhile gather into the next batch. So no thread is created per delivery, and a
+ * prefetched delivery (one without a free slot) is never marked started.
+ *
+ * <p>Under {@link Ordering#KEY_ORDERED} the deliveries of one key form a lane: each starts only
+ * after the previous one of that key finished, while other keys run in parallel. (The store already
+ * hands out one message per key at a time; lanes keep that order inside the member even if it did
+ * not.)
  */
 final class Dispatcher {
-  private final ExecutorService executor;
-  private final Semaphore running;
-  private final boolean lanes;
-  private final ConcurrentHashMap<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-  Dispatcher(GroupConfig config) {
+  private final int concurrency;
+  private final StartGate gate;
+  private final IntConsumer leftDispatcher;
+  private final ThreadFactory threads;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition quiet = lock.newCondition();
+  private final ArrayDeque<DeliveryTask> ready = new ArrayDeque<>();
+  private final ArrayDeque<DeliveryTask> started = new ArrayDeque<>();
+  private final Map<String, ArrayDeque<DeliveryTask>> lanes;
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private final Set<Worker> workers = new HashSet<>();
+  private int running;
+  private int marking;
+  private boolean markerActive;
+  private boolean closing;
+
+  /**
+   * A dispatcher; {@code leftDispatcher} is told how many deliveries left it (finished, handed back
+   * or released), so the claim loop may claim as many more.
+   */
+  Dispatcher(GroupConfig config, StartGate gate, IntConsumer leftDispatcher) {
+    this.concurrency = config.concurrency();
+    this.gate = gate;
+    this.leftDispatcher = leftDispatcher;
     String prefix = "sluice-" + config.group() + "-handler-";
-    if (config.virtualThreads()) {
-      executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, 0).factory());
-      running = new Semaphore(config.concurrency());
-    } else {
-      executor =
-          Executors.newFixedThreadPool(
-              config.concurrency(), Thread.ofPlatform().name(prefix, 0).daemon(true).factory());
-      running = null;
+    this.threads =
+        config.virtualThreads()
+            ? Thread.ofVirtual().name(prefix, 0).factory()
+            : Thread.ofPlatform().name(prefix, 0).daemon(true).factory();
+    this.lanes = config.ordering() == Ordering.KEY_ORDERED ? new HashMap<>() : null;
+  }
+
+  /** One handler slot's thread. */
+  private final class Worker implements Runnable {
+    final Condition wake = lock.newCondition();
+    Thread thread;
+    DeliveryTask assigned;
+    boolean waiting;
+
+    @Override
+    public void run() {
+      DeliveryTask done = null;
+      while (true) {
+        DeliveryTask t = next(this, done);
+        if (t == null) {
+          return;
+        }
+        try {
+          t.run();
+        } catch (Throwable e) {
+          LOG.error("group {}: unexpected failure handling {}", t.group(), t, e);
+        }
+        Thread.interrupted(); // an interrupt meant for the handler ends with it
+        done = t;
+      }
     }
-    lanes = config.ordering() == Ordering.KEY_ORDERED;
+  }
+
+  /** Queues claimed deliveries; false (nothing queued) once closing. */
+  boolean submit(DeliveryTask[] tasks) {
+    lock.lock();
+    try {
+      if (closing) {
+        return false;
+      }
+      for (DeliveryTask t : tasks) {
+        ready.add(t);
+      }
+      if (!markerActive && room() > 0) {
+        wakeMarker();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int room() {
+    return concurrency - running - started.size() - marking;
+  }
+
+  private Worker pollIdle() {
+    Worker w = idle.poll();
+    if (w != null) {
+      w.waiting = false;
+    }
+    return w;
+  }
+
+  /** Wakes an idle worker (or starts one) to mark ready deliveries started. */
+  private void wakeMarker() {
+    Worker w = pollIdle();
+    if (w != null) {
+      w.wake.signal();
+    } else if (workers.size() < concurrency) {
+      spawn(null);
+    }
+  }
+
+  private void spawn(DeliveryTask task) {
+    Worker w = new Worker();
+    w.assigned = task;
+    w.thread = threads.newThread(w);
+    workers.add(w);
+    w.thread.start();
+  }
+
+  /** The worker's next delivery, after it finished {@code done}; null when it should exit. */
+  private DeliveryTask next(Worker w, DeliveryTask done) {
+    lock.lock();
+    try {
+      if (done != null) {
+        if (done.retired) {
+          return null; // replaced while its handler overran; it no longer counts
+        }
+        running--;
+        leave(done);
+        if (running == 0) {
+          quiet.signalAll();
+        }
+      }
+      while (true) {
+        DeliveryTask t = w.assigned;
+        w.assigned = null;
+        if (closing) {
+          if (t != null) {
+            running--;
+            leave(t); // never started: still tracked and unsettled, so shutdown releases it
+          }
+          workers.remove(w);
+          quiet.signalAll();
+          return null;
+        }
+        if (t != null) {
+          return t;
+        }
+        t = started.poll();
+        if (t != null) {
+          running++;
+          return t;
+        }
+        if (!markerActive && !ready.isEmpty() && room() > 0) {
+          markRounds();
+          continue;
+        }
+        idle.push(w);
+        w.waiting = true;
+        try {
+          w.wake.await();
+        } catch (InterruptedException e) {
+          // shutdown interrupts every worker; the loop sees closing
+        }
+        if (w.waiting) {
+          w.waiting = false;
+          idle.remove(w); // woken without being handed anything (close, interrupt, spurious)
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
-   * Runs {@code task} for {@code d} once a handler slot (and, when ordered, its key's lane) is
-   * free. {@code onCancel} runs instead if the task cannot start (interrupted while waiting).
+   * Marks ready deliveries started, round after round while slots are free, handing each to an idle
+   * or new worker. Called with the lock held; releases it during each gate call.
    */
-  void submit(InFlight d, Consumer<InFlight> task, Consumer<InFlight> onCancel) {
-    Runnable body = () -> runGated(d, task, onCancel);
-    String key = d.key();
-    if (!lanes || key == null) {
-      executor.execute(body);
-      return;
-    }
-    CompletableFuture<?> tail =
-        tails.compute(
-            key,
-            (k, previous) ->
-                previous == null
-                    ? CompletableFuture.runAsync(body, executor)
-                    : previous.handleAsync(
-                        (v, e) -> {
-                          body.run();
-                          return null;
-                        },
-                        executor));
-    tail.whenComplete((v, e) -> tails.remove(key, tail));
-  }
-
-  private void runGated(InFlight d, Consumer<InFlight> task, Consumer<InFlight> onCancel) {
-    if (running == null) {
-      task.accept(d);
-      return;
-    }
+  private void markRounds() {
+    markerActive = true;
     try {
-      running.acquire();
-    } catch (InterruptedException e) {
-      onCancel.accept(d);
-      return;
-    }
-    try {
-      task.accept(d);
+      while (!closing && !ready.isEmpty() && room() > 0) {
+        List<DeliveryTask> batch = takeReady(room());
+        if (batch.isEmpty()) {
+          break;
+        }
+        marking += batch.size();
+        List<DeliveryTask> go;
+        lock.unlock();
+        try {
+          go = gate.start(batch);
+        } finally {
+          lock.lock();
+          marking -= batch.size();
+        }
+        hand(batch, go);
+      }
     } finally {
-      running.release();
+      markerActive = false;
+      quiet.signalAll();
     }
   }
 
-  /** Stops accepting tasks and waits up to {@code deadline} for the submitted ones to finish. */
-  boolean shutdownAndAwait(Duration deadline) throws InterruptedException {
-    executor.shutdown();
-    return executor.awaitTermination(deadline.toNanos(), TimeUnit.NANOSECONDS);
+  /** Hands the started deliveries to workers; those the gate did not start leave. */
+  private void hand(List<DeliveryTask> batch, List<DeliveryTask> go) {
+    int g = 0;
+    for (DeliveryTask t : batch) {
+      if (g < go.size() && go.get(g) == t) {
+        g++;
+        if (closing) {
+          leave(t); // still tracked and unsettled: shutdown releases it
+        } else {
+          assign(t);
+        }
+      } else {
+        leave(t);
+      }
+    }
   }
 
-  /** Interrupts running tasks and waits up to {@code grace} for them. */
+  private void assign(DeliveryTask t) {
+    Worker w = pollIdle();
+    if (w != null) {
+      running++;
+      w.assigned = t;
+      w.wake.signal();
+    } else if (workers.size() < concurrency) {
+      running++;
+      spawn(t);
+    } else {
+      started.add(t); // the marker itself takes it
+    }
+  }
+
+  /** Up to {@code max} ready deliveries whose key lane is free; the others wait in their lane. */
+  private List<DeliveryTask> takeReady(int max) {
+    List<DeliveryTask> batch = new ArrayList<>(Math.min(max, ready.size()));
+    while (batch.size() < max) {
+      DeliveryTask t = ready.poll();
+      if (t == null) {
+        break;
+      }
+      String key = lanes == null ? null : t.key();
+      if (key != null && !t.laneHead) {
+        if (lanes.containsKey(key)) {
+          lanes.computeIfAbsent(key, k -> new ArrayDeque<>()).add(t);
+          continue;
+        }
+        lanes.put(key, null);
+      }
+      t.laneHead = false;
+      batch.add(t);
+    }
+    return batch;
+  }
+
+  /** A delivery leaves the dispatcher: its lane passes to the key's next one; a claim credit. */
+  private void leave(DeliveryTask t) {
+    String key = lanes == null ? null : t.key();
+    if (key != null) {
+      ArrayDeque<DeliveryTask> waiting = lanes.get(key);
+      if (waiting == null || waiting.isEmpty()) {
+        lanes.remove(key);
+      } else {
+        DeliveryTask next = waiting.poll();
+        next.laneHead = true;
+        ready.addFirst(next);
+      }
+    }
+    leftDispatcher.accept(1);
+  }
+
+  /**
+   * The lease keeper gave up on {@code t}'s overrunning handler: its worker no longer counts
+   * against the concurrency (it exits when the handler returns), so another may start. False if the
+   * handler is no longer running.
+   */
+  boolean retire(DeliveryTask t) {
+    lock.lock();
+    try {
+      if (t.phase() != DeliveryTask.RUNNING || t.retired) {
+        return false;
+      }
+      Thread runner = t.runner();
+      t.retired = true;
+      running--;
+      workers.removeIf(w -> w.thread == runner);
+      leave(t);
+      if (!markerActive && !ready.isEmpty() && room() > 0) {
+        wakeMarker();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops starting deliveries and returns the ones that never started (queued, waiting in a lane,
+   * or marked but not yet picked up by a worker); idle workers exit.
+   */
+  List<DeliveryTask> close() {
+    lock.lock();
+    try {
+      closing = true;
+      List<DeliveryTask> unstarted = new ArrayList<>(ready);
+      unstarted.addAll(started);
+      if (lanes != null) {
+        lanes.values().forEach(w -> unstarted.addAll(w == null ? List.of() : w));
+        lanes.clear();
+      }
+      ready.clear();
+      started.clear();
+      Worker w;
+      while ((w = pollIdle()) != null) {
+        w.wake.signal();
+      }
+      return unstarted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to {@code deadline} until no handler runs; true if none does. */
+  boolean awaitIdle(Duration deadline) throws InterruptedException {
+    long nanos = deadline.toNanos();
+    lock.lock();
+    try {
+      while ((running > 0 || markerActive) && nanos > 0) {
+        nanos = quiet.awaitNanos(nanos);
+      }
+      return running == 0 && !markerActive;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Interrupts every worker, then waits up to {@code grace} for them to exit; true if they did. */
   boolean interruptAndAwait(Duration grace) throws InterruptedException {
-    executor.shutdownNow();
-    return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+    long nanos = grace.toNanos();
+    lock.lock();
+    try {
+      workers.forEach(w -> w.thread.interrupt());
+      while (!workers.isEmpty() && nanos > 0) {
+        nanos = quiet.awaitNanos(nanos);
+      }
+      return workers.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to {@code grace} for idle workers to exit after {@link #close()}. */
+  boolean awaitWorkersExit(Duration grace) throws InterruptedException {
+    long nanos = grace.toNanos();
+    lock.lock();
+    try {
+      while (!workers.isEmpty() && nanos > 0) {
+        nanos = quiet.awaitNanos(nanos);
+      }
+      return workers.isEmpty();
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -1,31 +1,29 @@
 package io.sluice.consumer.internal;
 
 import io.sluice.api.MessageHandler;
+import io.sluice.api.internal.Validation;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.GroupConfig;
 import io.sluice.consumer.TransactionalHandler;
 import io.sluice.spi.AppendWatch;
-import io.sluice.spi.Lease;
 import io.sluice.spi.Service;
 import io.sluice.spi.Storage;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One started member of a consumer group: wires the claim loop ({@link GroupRunner}), the {@link
- * Dispatcher}, the {@link LeaseKeeper}, the {@link AckBatcher} and the {@link Settler}, and runs
- * the shutdown sequence.
+ * One started member of a consumer group. It wires the path a delivery takes ({@link ClaimLoop} →
+ * {@link Dispatcher} → {@link StartGate} → {@link DeliveryTask} → {@link Settler}, with the {@link
+ * AckBatcher} behind the settler and the {@link LeaseKeeper} beside it), and runs the shutdown
+ * sequence.
  */
 public final class GroupMember implements ConsumerGroup, Service {
   private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
@@ -34,18 +32,14 @@ public final class GroupMember implements ConsumerGroup, Service {
   private final Storage storage;
   private final GroupConfig config;
   private final ConsumerListener listener;
-  private final InstantSource clock;
-  private final Set<InFlight> tracked = ConcurrentHashMap.newKeySet();
-  private final Semaphore outstanding;
+  private final InFlight inFlight = new InFlight();
   private final AckBatcher acks;
   private final Settler settler;
-  private final LeaseKeeper leaseKeeper;
   private final Dispatcher dispatcher;
-  private final GroupRunner runner;
-  private final HandlerInvoker invoker;
+  private final ClaimLoop claimLoop;
+  private final LeaseKeeper leaseKeeper;
   private final List<AppendWatch> watches = new ArrayList<>();
   private final ReentrantLock lifecycle = new ReentrantLock();
-  private volatile boolean closing;
   private boolean started;
   private boolean closed;
   private boolean closedCleanly = true;
@@ -61,30 +55,66 @@ public final class GroupMember implements ConsumerGroup, Service {
     this.storage = storage;
     this.config = config;
     this.listener = new SafeListener(listener);
-    this.clock = clock;
-    String member =
+    String memberName =
         config.member() != null
             ? config.member()
             : config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.outstanding = new Semaphore(config.concurrency() + config.prefetch());
     this.acks = new AckBatcher(storage, config.group());
-    this.settler = new Settler(storage, config, clock, this.listener, acks, tracked);
-    this.leaseKeeper =
-        new LeaseKeeper(storage, config.group(), config.lease(), clock, this.listener, tracked);
-    this.dispatcher = new Dispatcher(config);
-    this.invoker =
-        new HandlerInvoker(
-            storage, config, clock, this.listener, settler, handler, transactionalHandler);
-    this.runner =
-        new GroupRunner(
-            storage,
+    this.settler = new Settler(storage, config, clock, this.listener, acks);
+    MemberContext context =
+        new MemberContext(
             config,
-            this.listener,
-            outstanding,
-            member,
+            storage,
             clock,
-            acks::backlog,
-            this::dispatch);
+            this.listener,
+            settler,
+            handler,
+            transactionalHandler,
+            MemberContext.wantsLatencies(listener));
+    StartGate gate =
+        new StartGate(storage, config.group(), config.retry(), clock, this.listener, settler);
+    this.dispatcher = new Dispatcher(config, gate, this::freed);
+    this.claimLoop = new ClaimLoop(context, inFlight, dispatcher, memberName, acks::backlog);
+    this.leaseKeeper =
+        new LeaseKeeper(storage, config, clock, this.listener, inFlight, this::overran);
+  }
+
+  private void freed(int n) {
+    claimLoop.freed(n);
+  }
+
+  /**
+   * A handler ran for {@code maxHandlerTime}: its delivery is settled as a failed attempt (retried
+   * after the backoff, or dead-lettered when attempts ran out), then the handler is interrupted and
+   * its worker replaced, so an overrunning handler holds neither the message nor a slot.
+   */
+  private void overran(DeliveryTask t) {
+    if (!t.markTimedOut()) {
+      return;
+    }
+    Thread runner = t.runner();
+    if (!dispatcher.retire(t)) {
+      return; // it returned meanwhile and settles itself
+    }
+    TimeoutException error =
+        new TimeoutException(
+            "the handler ran longer than maxHandlerTime " + config.maxHandlerTime());
+    Outcome outcome = Outcome.failed(config.retry(), t.attempt(), error);
+    try {
+      if (settler.settle(t, outcome) != Settler.Settled.ALREADY) {
+        LOG.warn(
+            "group {}: the handler of {} ran longer than {}; interrupted, delivery failed",
+            config.group(),
+            t,
+            config.maxHandlerTime());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("group {}: could not settle {}; its lease will run out", config.group(), t, e);
+      listener.onError(config.group(), e);
+    }
+    if (runner != null) {
+      runner.interrupt();
+    }
   }
 
   /** Starts the member's threads; a second call, or one after close, throws. */
@@ -96,62 +126,15 @@ public final class GroupMember implements ConsumerGroup, Service {
         throw new IllegalStateException("consumer group member was already started or closed");
       }
       for (String topic : config.topics()) {
-        watches.add(storage.watchAppends(topic, runner::wake));
+        watches.add(storage.watchAppends(topic, claimLoop::wake));
       }
       started = true;
       acks.start();
       leaseKeeper.start();
-      runner.start();
+      claimLoop.start();
     } finally {
       lifecycle.unlock();
     }
-  }
-
-  private void dispatch(Lease lease, Instant claimedAt) {
-    InFlight d = new InFlight(config.group(), lease, settler, claimedAt.plus(config.lease()));
-    tracked.add(d);
-    try {
-      dispatcher.submit(d, this::run, this::cancel);
-    } catch (RuntimeException e) {
-      LOG.warn("group {}: could not dispatch {}", config.group(), d, e);
-      cancel(d);
-    }
-  }
-
-  /**
-   * The handler task: start unless closing, invoke, give the permit back. An auto ack may still be
-   * on its way to the store; the ack batcher coalesces those, so slow acks (an fsync, a database
-   * commit) do not hold handler slots or claim permits.
-   */
-  private void run(InFlight d) {
-    try {
-      if (closing || !d.moveTo(InFlight.Phase.QUEUED, InFlight.Phase.RUNNING)) {
-        if (d.moveTo(InFlight.Phase.QUEUED, InFlight.Phase.CANCELLED)) {
-          settler.releaseUnprocessed(d);
-        }
-        return;
-      }
-      if (d.isLeaseLost() || !clock.instant().isBefore(d.expiresAt())) {
-        // Waited past its lease: another member may hold it soon. Never start it; hand it back
-        // so the store redelivers it without waiting for its own expiry.
-        d.moveTo(InFlight.Phase.RUNNING, InFlight.Phase.CANCELLED);
-        settler.releaseNeverStarted(d);
-        return;
-      }
-      invoker.invoke(d);
-    } catch (Throwable t) {
-      LOG.error("group {}: unexpected failure handling {}", config.group(), d, t);
-    } finally {
-      d.moveTo(InFlight.Phase.RUNNING, InFlight.Phase.RETURNED);
-      outstanding.release();
-    }
-  }
-
-  private void cancel(InFlight d) {
-    if (d.moveTo(InFlight.Phase.QUEUED, InFlight.Phase.CANCELLED)) {
-      settler.releaseUnprocessed(d);
-    }
-    outstanding.release();
   }
 
   @Override
@@ -171,17 +154,17 @@ public final class GroupMember implements ConsumerGroup, Service {
 
   @Override
   public void pause() {
-    runner.pause(true);
+    claimLoop.pause(true);
   }
 
   @Override
   public void resume() {
-    runner.pause(false);
+    claimLoop.pause(false);
   }
 
   @Override
   public boolean isPaused() {
-    return runner.isPaused();
+    return claimLoop.isPaused();
   }
 
   @Override
@@ -196,14 +179,13 @@ public final class GroupMember implements ConsumerGroup, Service {
 
   @Override
   public boolean close(Duration deadline) {
-    io.sluice.api.internal.Validation.nonNegative("deadline", deadline);
+    Validation.nonNegative("deadline", deadline);
     lifecycle.lock();
     try {
       if (closed) {
         return closedCleanly;
       }
       closed = true;
-      closing = true;
       closedCleanly = shutdown(deadline);
       return closedCleanly;
     } finally {
@@ -211,31 +193,37 @@ public final class GroupMember implements ConsumerGroup, Service {
     }
   }
 
-  /** Stop claiming, release the unstarted, wait, release the late, stop the services. */
+  /**
+   * Stop claiming, release the unstarted, wait for running handlers, release and interrupt the late
+   * ones, release whatever is still unsettled, stop the services.
+   */
   private boolean shutdown(Duration deadline) {
     watches.forEach(AppendWatch::close);
-    runner.close();
-    releaseWhere(InFlight.Phase.QUEUED);
+    claimLoop.close();
+    for (DeliveryTask t : dispatcher.close()) {
+      settler.settleQuietly(t, Outcome.RELEASE);
+    }
     boolean finished;
     boolean interrupted = false;
     try {
-      finished = dispatcher.shutdownAndAwait(deadline);
+      finished = dispatcher.awaitIdle(deadline);
       if (!finished) {
-        releaseWhere(InFlight.Phase.RUNNING);
-        if (!dispatcher.interruptAndAwait(INTERRUPT_GRACE)) {
-          LOG.warn(
-              "group {}: handlers ignored interruption and are still running after close",
-              config.group());
-        }
+        releaseUnsettled();
+      }
+      boolean exited =
+          finished
+              ? dispatcher.awaitWorkersExit(INTERRUPT_GRACE)
+              : dispatcher.interruptAndAwait(INTERRUPT_GRACE);
+      if (!exited) {
+        LOG.warn(
+            "group {}: handlers ignored interruption and are still running after close",
+            config.group());
       }
     } catch (InterruptedException e) {
       interrupted = true;
       finished = false;
-      releaseWhere(InFlight.Phase.RUNNING);
     }
-    for (InFlight d : tracked) {
-      settler.releaseUnprocessed(d);
-    }
+    releaseUnsettled();
     leaseKeeper.close();
     acks.close();
     if (interrupted) {
@@ -244,16 +232,9 @@ public final class GroupMember implements ConsumerGroup, Service {
     return finished;
   }
 
-  private void releaseWhere(InFlight.Phase phase) {
-    for (InFlight d : tracked) {
-      if (phase == InFlight.Phase.QUEUED) {
-        if (d.moveTo(InFlight.Phase.QUEUED, InFlight.Phase.CANCELLED)) {
-          settler.releaseUnprocessed(d);
-        }
-      } else if (d.phase() == phase) {
-        settler.releaseUnprocessed(d);
-      }
-    }
+  /** Releases every delivery still held and unsettled, for immediate redelivery. */
+  private void releaseUnsettled() {
+    inFlight.forEach(t -> settler.settleQuietly(t, Outcome.RELEASE));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.sluice.api.Receipt;
 import io.sluice.api.error.BackendUnavailableException;
 import io.sluice.api.error.InvalidRequestException;
 import io.sluice.api.error.StorageClosedException;
+import io.sluice.api.internal.LoopService;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.Storage;
 import java.time.Duration;

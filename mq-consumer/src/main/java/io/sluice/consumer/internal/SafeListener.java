@@ -16,6 +16,11 @@ final class SafeListener implements ConsumerListener {
     this.delegate = delegate;
   }
 
+  /** The listener it guards. */
+  ConsumerListener delegate() {
+    return delegate;
+  }
+
   private void guard(String hook, Runnable call) {
     try {
       call.run();

@@ -3,30 +3,42 @@ package io.sluice.consumer.internal;
 import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.GroupConfig;
-import io.sluice.consumer.TransactionalHandler;
 import io.sluice.spi.Ack;
 import io.sluice.spi.BatchResult;
+import io.sluice.spi.ExtendRequest;
+import io.sluice.spi.ReleaseRequest;
 import io.sluice.spi.Storage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Settles deliveries: ack, retry with backoff, defer, dead-letter, release at shutdown. Each
- * operation first wins the delivery's settle flag; a second settle gets {@link
- * StaleDeliveryException}, as does one the store rejects because the lease was lost (counted once
- * through {@link ConsumerListener#onStaleAck}). Calls from a handler ({@code fromUser}) rethrow the
- * stale exception; the runtime's own calls only count it.
+ * Applies {@link Outcome}s: {@link #settle} is the one place where a delivery's end reaches the
+ * store and the listener. It first wins the delivery's settle flag (a second settle gets {@link
+ * Settled#ALREADY}) and stops tracking it, then acks (through the {@link AckBatcher}), releases
+ * with a delay the store turns into a time on its own clock, or dead-letters. A store rejection
+ * because the lease was lost is counted once through {@link ConsumerListener#onStaleAck}.
  */
 final class Settler {
+  private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
   private static final int MAX_TRACKED_FAILURES = 10_000;
+
+  /** What {@link #settle} did. */
+  enum Settled {
+    /** Applied by the store. */
+    APPLIED,
+    /** An ack queued to the batcher, which completes it; see {@link #awaitAck}. */
+    PENDING,
+    /** Someone settled the delivery first; nothing done. */
+    ALREADY,
+    /** The store rejected it: the lease was lost (counted once). */
+    STALE
+  }
 
   private final Storage storage;
   private final GroupConfig config;
@@ -34,7 +46,6 @@ final class Settler {
   private final ConsumerListener listener;
   private final AckBatcher acks;
   private final DeadLetterer deadLetterer;
-  private final Set<InFlight> tracked;
   private final ConcurrentHashMap<String, Instant> firstFailures = new ConcurrentHashMap<>();
 
   Settler(
@@ -42,240 +53,201 @@ final class Settler {
       GroupConfig config,
       InstantSource clock,
       ConsumerListener listener,
-      AckBatcher acks,
-      Set<InFlight> tracked) {
+      AckBatcher acks) {
     this.storage = storage;
     this.config = config;
     this.clock = clock;
     this.listener = listener;
     this.acks = acks;
     this.deadLetterer = new DeadLetterer(storage, config.group());
-    this.tracked = tracked;
-  }
-
-  private void claim(InFlight d) {
-    if (!d.trySettle()) {
-      throw new StaleDeliveryException(d.id(), "it was already settled");
-    }
-    tracked.remove(d);
-  }
-
-  private void stale(InFlight d, StaleDeliveryException e, boolean fromUser) {
-    if (d.markLeaseLost()) {
-      listener.onStaleAck(d);
-    }
-    if (fromUser) {
-      throw e;
-    }
-  }
-
-  /** Acks (recording the processed key); false if the store rejected it as stale. */
-  void ack(InFlight d, boolean fromUser) {
-    claim(d);
-    forget(d);
-    Ack ack = new Ack(d.id(), DerivedKeys.processedKey(d.message()));
-    boolean applied;
-    try {
-      applied = acks.ack(ack).join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
-    if (applied) {
-      listener.onAcked(d);
-    } else {
-      stale(d, new StaleDeliveryException(d.id(), "its lease expired or was re-granted"), fromUser);
-    }
   }
 
   /**
-   * Auto ack after a handler returned: queues the ack and returns at once; the future completes
-   * (never exceptionally) once the store applied or rejected it, after the listener was told.
+   * Settles {@code t} with {@code o}, unless someone did already. Store failures other than a lost
+   * lease propagate (the delivery is then left to its lease expiry).
    */
-  CompletableFuture<Void> ackAsync(InFlight d) {
-    claim(d);
-    forget(d);
-    return acks.ack(new Ack(d.id(), DerivedKeys.processedKey(d.message())))
-        .handle(
-            (applied, error) -> {
-              if (error != null) {
-                listener.onError(config.group(), error);
-              } else if (applied) {
-                listener.onAcked(d);
-              } else {
-                stale(
-                    d,
-                    new StaleDeliveryException(d.id(), "its lease expired or was re-granted"),
-                    false);
-              }
-              return null;
-            });
-  }
-
-  /** Acks a message the handler must not see (duplicate or redrive for another group). */
-  boolean ackSkipped(InFlight d) {
-    if (!d.trySettle()) {
-      return false;
+  Settled settle(DeliveryTask t, Outcome o) {
+    if (!t.trySettle()) {
+      return Settled.ALREADY;
     }
-    tracked.remove(d);
+    t.untrack();
     try {
-      return acks.ack(new Ack(d.id(), DerivedKeys.processedKey(d.message()))).join();
-    } catch (CompletionException e) {
-      listener.onError(config.group(), e.getCause());
-      return false;
-    }
-  }
-
-  /** Runs a transactional handler in the store transaction that acks. */
-  void inTransaction(InFlight d, TransactionalHandler handler) throws Exception {
-    Ack ack = new Ack(d.id(), DerivedKeys.processedKey(d.message()));
-    try {
-      storage.inTransaction(
-          config.group(),
-          ack,
-          tx -> {
-            handler.handle(d, tx);
-            return null;
-          });
-    } catch (StaleDeliveryException e) {
-      if (d.trySettle()) {
-        tracked.remove(d);
-      }
-      stale(d, e, false);
-      return;
-    }
-    if (d.trySettle()) {
-      tracked.remove(d);
-      forget(d);
-      listener.onAcked(d);
-    }
-  }
-
-  /**
-   * A failure: retry after {@code delay} (or the backoff's), or dead-letter when the error is not
-   * retryable or attempts are exhausted.
-   */
-  void fail(InFlight d, Throwable error, Duration delay, boolean fromUser) {
-    claim(d);
-    Instant now = clock.instant();
-    if (error != null && !config.retry().isRetryable(error)) {
-      toDeadLetters(d, "not-retryable", error, now, fromUser);
-      return;
-    }
-    if (!config.retry().hasAttemptsLeft(d.attempt())) {
-      toDeadLetters(d, "exhausted", error, now, fromUser);
-      return;
-    }
-    if (firstFailures.size() < MAX_TRACKED_FAILURES) {
-      firstFailures.putIfAbsent(positionKey(d), now);
-    }
-    Duration wait =
-        delay != null
-            ? delay
-            : config.retry().backoff().delay(d.attempt(), ThreadLocalRandom.current());
-    try {
-      storage.release(config.group(), d.id(), now.plus(wait), true);
-      listener.onRetried(d, wait, error);
-    } catch (StaleDeliveryException e) {
-      stale(d, e, fromUser);
-    }
-  }
-
-  /** Deliver again after {@code delay} without counting this attempt. */
-  void defer(InFlight d, Duration delay) {
-    claim(d);
-    try {
-      storage.release(config.group(), d.id(), clock.instant().plus(delay), false);
-      listener.onDeferred(d, delay);
-    } catch (StaleDeliveryException e) {
-      stale(d, e, true);
-    }
-  }
-
-  /** Dead-letters at once (a manual call or a handler's decision). */
-  void deadLetter(InFlight d, String reason, Throwable error, boolean fromUser) {
-    claim(d);
-    toDeadLetters(d, reason, error, clock.instant(), fromUser);
-  }
-
-  private void toDeadLetters(
-      InFlight d, String reason, Throwable error, Instant now, boolean fromUser) {
-    Instant first = firstFailures.remove(positionKey(d));
-    if (first == null) {
-      first = d.attempt() > 1 && d.firstDeliveredAt() != null ? d.firstDeliveredAt() : now;
-    }
-    Optional<String> topic = config.deadLetterTopicFor(d.topic());
-    try {
-      if (topic.isPresent()) {
-        deadLetterer.deadLetter(
-            d, topic.get(), new DeadLetterer.Failure(reason, error, first, now));
-      } else {
-        BatchResult result = storage.ack(config.group(), List.of(Ack.of(d.id())));
-        if (!result.rejected().isEmpty()) {
-          throw new StaleDeliveryException(d.id(), "its lease expired or was re-granted");
+      return switch (o) {
+        case Outcome.Ack a -> queueAck(t, AckBatcher.ACK);
+        case Outcome.Skip s ->
+            queueAck(t, s.duplicate() ? AckBatcher.DUPLICATE : AckBatcher.REDRIVE);
+        case Outcome.Committed c -> {
+          forget(t);
+          listener.onAcked(t);
+          yield Settled.APPLIED;
         }
-      }
-      listener.onDeadLettered(d, topic.orElse(null), reason, error);
+        case Outcome.Retry r -> retry(t, r);
+        case Outcome.Defer d -> {
+          storage.release(new ReleaseRequest(config.group(), t.id(), d.delay(), false));
+          listener.onDeferred(t, d.delay());
+          yield Settled.APPLIED;
+        }
+        case Outcome.DeadLetter d -> deadLetter(t, d);
+        case Outcome.Release r -> release(t);
+        case Outcome.HandBack h -> handBack(t);
+        case Outcome.Lost l -> stale(t);
+      };
     } catch (StaleDeliveryException e) {
-      stale(d, e, fromUser);
+      return stale(t);
     }
   }
 
-  /** Shutdown: give the message back for immediate redelivery without counting the attempt. */
-  void releaseUnprocessed(InFlight d) {
-    if (!d.trySettle()) {
-      return;
-    }
-    tracked.remove(d);
+  /** The runtime's own settle: never throws; a failure is logged and left to the lease expiry. */
+  void settleQuietly(DeliveryTask t, Outcome o) {
     try {
-      storage.release(config.group(), d.id(), clock.instant(), false);
-      listener.onReleased(d);
-    } catch (StaleDeliveryException e) {
-      stale(d, e, false);
+      settle(t, o);
     } catch (RuntimeException e) {
+      LOG.warn("group {}: could not settle {}; its lease will run out", config.group(), t, e);
       listener.onError(config.group(), e);
     }
   }
 
   /**
-   * A delivery that waited past its lease (on the runtime's clock) before it could start: it never
-   * reached the handler, so it is handed back without counting the attempt if the store still holds
-   * the lease for this member, or left to the store's expiry if not. No listener hook: it was never
-   * delivered.
+   * A settle the handler asked for through its {@link io.sluice.api.Delivery}: waits for a queued
+   * ack, and throws {@link StaleDeliveryException} when the delivery was settled already or its
+   * lease was lost.
    */
-  void releaseNeverStarted(InFlight d) {
-    if (!d.trySettle()) {
+  void settleForUser(DeliveryTask t, Outcome o) {
+    Settled s = settle(t, o);
+    if (s == Settled.PENDING) {
+      s = awaitAck(t);
+    }
+    if (s == Settled.ALREADY) {
+      throw new StaleDeliveryException(t.id(), "it was already settled");
+    }
+    if (s == Settled.STALE) {
+      throw new StaleDeliveryException(t.id(), "its lease expired or was re-granted");
+    }
+  }
+
+  private Settled awaitAck(DeliveryTask t) {
+    return switch (t.awaitAck()) {
+      case DeliveryTask.ACK_APPLIED -> Settled.APPLIED;
+      case DeliveryTask.ACK_REJECTED -> Settled.STALE;
+      default -> throw t.ackError();
+    };
+  }
+
+  private Settled queueAck(DeliveryTask t, byte kind) {
+    forget(t);
+    t.ackKind = kind;
+    acks.add(t);
+    return Settled.PENDING;
+  }
+
+  /** The ack batcher's answer for {@code t}: tells the listener, then a waiting manual ack. */
+  void acked(DeliveryTask t, boolean applied, RuntimeException error) {
+    if (error != null) {
+      listener.onError(config.group(), error);
+      t.ackCompleted(DeliveryTask.ACK_FAILED, error);
       return;
     }
-    tracked.remove(d);
+    if (!applied) {
+      stale(t);
+      t.ackCompleted(DeliveryTask.ACK_REJECTED, null);
+      return;
+    }
+    switch (t.ackKind) {
+      case AckBatcher.DUPLICATE -> listener.onDuplicateSkipped(t);
+      case AckBatcher.REDRIVE -> listener.onRedriveSkipped(t);
+      default -> listener.onAcked(t);
+    }
+    t.ackCompleted(DeliveryTask.ACK_APPLIED, null);
+  }
+
+  private Settled retry(DeliveryTask t, Outcome.Retry r) {
+    if (firstFailures.size() < MAX_TRACKED_FAILURES) {
+      firstFailures.putIfAbsent(positionKey(t), clock.instant());
+    }
+    storage.release(ReleaseRequest.retry(config.group(), t.id(), r.delay()));
+    listener.onRetried(t, r.delay(), r.error());
+    return Settled.APPLIED;
+  }
+
+  private Settled deadLetter(DeliveryTask t, Outcome.DeadLetter d) {
+    Instant now = clock.instant();
+    Instant first = firstFailures.remove(positionKey(t));
+    if (first == null) {
+      first = t.attempt() > 1 && t.firstDeliveredAt() != null ? t.firstDeliveredAt() : now;
+    }
+    Optional<String> topic = config.deadLetterTopicFor(t.topic());
+    if (topic.isPresent()) {
+      deadLetterer.deadLetter(
+          t, t.id(), topic.get(), new DeadLetterer.Failure(d.reason(), d.error(), first, now));
+    } else {
+      BatchResult result = storage.ack(config.group(), List.of(Ack.of(t.id())));
+      if (!result.rejected().isEmpty()) {
+        return stale(t);
+      }
+    }
+    listener.onDeadLettered(t, topic.orElse(null), d.reason(), d.error());
+    return Settled.APPLIED;
+  }
+
+  /** Shutdown: back for immediate redelivery without counting the attempt; never throws. */
+  private Settled release(DeliveryTask t) {
     try {
-      storage.release(config.group(), d.id(), clock.instant(), false);
+      storage.release(ReleaseRequest.unprocessed(config.group(), t.id()));
+      listener.onReleased(t);
+      return Settled.APPLIED;
+    } catch (StaleDeliveryException e) {
+      return stale(t);
+    } catch (RuntimeException e) {
+      listener.onError(config.group(), e);
+      return Settled.APPLIED;
+    }
+  }
+
+  /**
+   * A delivery that never reached the handler: handed back without counting an attempt if the store
+   * still holds its lease for this member, or left to the store's expiry if not. No listener hook:
+   * it was never delivered.
+   */
+  private Settled handBack(DeliveryTask t) {
+    try {
+      storage.release(ReleaseRequest.unprocessed(config.group(), t.id()));
     } catch (StaleDeliveryException e) {
       // The store's lease ran out as well: it redelivers the message on its own.
     } catch (RuntimeException e) {
       listener.onError(config.group(), e);
     }
+    return Settled.APPLIED;
+  }
+
+  private Settled stale(DeliveryTask t) {
+    if (t.markLeaseLost()) {
+      listener.onStaleAck(t);
+    }
+    return Settled.STALE;
   }
 
   /** Extends one lease on the handler's request. */
-  void extend(InFlight d, Duration extension) {
-    if (d.isSettled()) {
-      throw new StaleDeliveryException(d.id(), "it was already settled");
+  void extend(DeliveryTask t, Duration extension) {
+    if (t.isSettled()) {
+      throw new StaleDeliveryException(t.id(), "it was already settled");
     }
     Instant now = clock.instant();
-    BatchResult result = storage.extendLeases(config.group(), List.of(d.id()), extension);
+    BatchResult result =
+        storage.extendLeases(new ExtendRequest(config.group(), List.of(t.id()), extension));
     if (!result.rejected().isEmpty()) {
-      stale(d, new StaleDeliveryException(d.id(), "its lease expired or was re-granted"), true);
+      stale(t);
+      throw new StaleDeliveryException(t.id(), "its lease expired or was re-granted");
     }
-    d.extendedTo(now.plus(extension));
+    t.extendedTo(now.plus(extension));
   }
 
-  private void forget(InFlight d) {
+  private void forget(DeliveryTask t) {
     if (!firstFailures.isEmpty()) {
-      firstFailures.remove(positionKey(d));
+      firstFailures.remove(positionKey(t));
     }
   }
 
-  private static String positionKey(InFlight d) {
-    return d.topic() + '\n' + d.partition() + '\n' + d.offset();
+  private static String positionKey(DeliveryTask t) {
+    return t.topic() + '\n' + t.partition() + '\n' + t.offset();
   }
 }

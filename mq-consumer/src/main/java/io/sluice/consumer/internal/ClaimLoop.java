@@ -1,0 +1,184 @@
+package io.sluice.consumer.internal;
+
+import io.sluice.api.internal.LoopService;
+import io.sluice.consumer.ConsumerListener;
+import io.sluice.consumer.GroupConfig;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.GroupPartition;
+import io.sluice.spi.Lease;
+import io.sluice.spi.Storage;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim loop of one member. At most {@code concurrency + prefetch} deliveries are outstanding
+ * per member (claimed and not yet finished), so claimed-but-unstarted messages never exceed {@code
+ * prefetch} beyond the running ones. Each round, once enough places are free (half the prefetch, at
+ * most {@code batchSize}, at least 1: claims stay large under load), it claims up to that many
+ * messages (at most {@code batchSize}) from the subscribed topics in turn, makes a {@link
+ * DeliveryTask} of each (leased until claim time plus the lease, on the runtime's clock) and queues
+ * them in the {@link Dispatcher}. When a full turn over the topics finds nothing, or the member is
+ * paused, it waits {@code pollInterval}, or less when the store reports an append to a subscribed
+ * topic ({@link Storage#watchAppends}; the member registers {@link #wake()} for it). A failing
+ * claim is reported and retried after a growing pause (up to 2 s). While more than {@code max(1000,
+ * 4 × (concurrency + prefetch))} acks wait for the store, it does not claim, so a store slower to
+ * ack than to claim cannot make leases run out. Every {@code lagInterval} it reports lag per
+ * partition.
+ */
+final class ClaimLoop extends LoopService {
+  private static final Logger LOG = LoggerFactory.getLogger(ClaimLoop.class);
+
+  private final MemberContext member;
+  private final GroupConfig config;
+  private final ConsumerListener listener;
+  private final InFlight inFlight;
+  private final Dispatcher dispatcher;
+  private final String memberName;
+  private final IntSupplier ackBacklog;
+  private final int maxAckBacklog;
+  private final int threshold;
+  private final AtomicInteger free;
+  private volatile boolean paused;
+  private int nextTopic;
+  private int failures;
+  private long nextLagNanos = System.nanoTime();
+
+  ClaimLoop(
+      MemberContext member,
+      InFlight inFlight,
+      Dispatcher dispatcher,
+      String memberName,
+      IntSupplier ackBacklog) {
+    super("sluice-" + member.group() + "-claimer");
+    this.member = member;
+    this.config = member.config();
+    this.listener = member.listener();
+    this.inFlight = inFlight;
+    this.dispatcher = dispatcher;
+    this.memberName = memberName;
+    this.ackBacklog = ackBacklog;
+    this.maxAckBacklog = Math.max(1_000, 4 * (config.concurrency() + config.prefetch()));
+    this.threshold = Math.max(1, Math.min(config.batchSize(), config.prefetch() / 2));
+    this.free = new AtomicInteger(config.concurrency() + config.prefetch());
+  }
+
+  /** {@code n} deliveries left the member: as many places are free again. */
+  void freed(int n) {
+    int now = free.addAndGet(n);
+    if (now >= threshold && now - n < threshold) {
+      wake();
+    }
+  }
+
+  void pause(boolean paused) {
+    this.paused = paused;
+    wake();
+  }
+
+  boolean isPaused() {
+    return paused;
+  }
+
+  @Override
+  protected void runOnce() throws InterruptedException {
+    reportLagIfDue();
+    long poll = config.pollInterval().toMillis();
+    if (paused) {
+      waitFor(poll);
+      return;
+    }
+    if (ackBacklog.getAsInt() > maxAckBacklog) {
+      waitFor(1); // the store is behind on acks: claiming more would only let leases run out
+      return;
+    }
+    int places = Math.min(free.get(), config.batchSize());
+    if (places < threshold) {
+      waitFor(poll); // woken when enough deliveries finished
+      return;
+    }
+    free.addAndGet(-places);
+    int claimed = 0;
+    try {
+      claimed = claimRound(places);
+      failures = 0;
+    } catch (RuntimeException e) {
+      failures++;
+      LOG.warn(
+          "group {} member {}: claim failed ({} in a row)",
+          config.group(),
+          memberName,
+          failures,
+          e);
+      listener.onError(config.group(), e);
+      waitFor(Math.min(2_000, poll << Math.min(failures, 6)));
+      return;
+    } finally {
+      free.addAndGet(places - claimed);
+    }
+    if (claimed == 0) {
+      waitFor(poll);
+    }
+  }
+
+  /** Tries each topic once, from where the last round stopped; returns how many were claimed. */
+  private int claimRound(int places) {
+    List<String> topics = config.topics();
+    for (int i = 0; i < topics.size() && !isClosed() && !paused; i++) {
+      String topic = topics.get(nextTopic);
+      nextTopic = (nextTopic + 1) % topics.size();
+      Instant claimedAt = member.clock().instant();
+      List<Lease> leases =
+          member
+              .storage()
+              .claim(
+                  new ClaimRequest(
+                      config.group(),
+                      topic,
+                      places,
+                      config.lease(),
+                      config.ordering(),
+                      config.startPosition(),
+                      memberName));
+      if (!leases.isEmpty()) {
+        dispatch(leases, claimedAt.plus(config.lease()));
+        return leases.size();
+      }
+    }
+    return 0;
+  }
+
+  private void dispatch(List<Lease> leases, Instant expiresAt) {
+    Claimed claimed = new Claimed(inFlight);
+    DeliveryTask[] tasks = new DeliveryTask[leases.size()];
+    for (int i = 0; i < tasks.length; i++) {
+      tasks[i] = new DeliveryTask(member, leases.get(i), claimed, expiresAt);
+    }
+    claimed.track(tasks);
+    if (!dispatcher.submit(tasks)) {
+      for (DeliveryTask t : tasks) {
+        member.settler().settleQuietly(t, Outcome.RELEASE);
+      }
+    }
+  }
+
+  private void reportLagIfDue() {
+    long now = System.nanoTime();
+    if (now - nextLagNanos < 0) {
+      return;
+    }
+    nextLagNanos = now + config.lagInterval().toNanos();
+    for (String topic : config.topics()) {
+      try {
+        for (GroupPartition p : member.storage().groupState(config.group(), topic)) {
+          listener.onLag(config.group(), topic, p.partition(), p.lag());
+        }
+      } catch (RuntimeException e) {
+        listener.onError(config.group(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,403 @@
+package io.sluice.consumer.internal;
+
+import io.sluice.api.Delivery;
+import io.sluice.api.Message;
+import io.sluice.api.error.StaleDeliveryException;
+import io.sluice.api.internal.Validation;
+import io.sluice.consumer.AckMode;
+import io.sluice.consumer.DeadLetterHeaders;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claimed message inside a member, from claim to settle, and the {@link Delivery} its handler
+ * sees. The path is linear: the claim loop makes it; the {@link Dispatcher} queues it; the {@link
+ * StartGate} marks it started (or hands it back unstarted); a worker runs {@link #run()}, which
+ * skips it, dead-letters it as abandoned, or runs the handler, and turns what happened into one
+ * {@link Outcome} for {@link Settler#settle}. A manual call on the delivery, the lease keeper (a
+ * handler past {@code maxHandlerTime}) and shutdown reach the same settle method; exactly one of
+ * them wins the delivery's settle flag.
+ */
+final class DeliveryTask implements Delivery {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryTask.class);
+  private static final VarHandle FLAGS;
+
+  static {
+    try {
+      FLAGS = MethodHandles.lookup().findVarHandle(DeliveryTask.class, "flags", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final int SETTLED = 1;
+  private static final int LEASE_LOST = 2;
+  private static final int UNTRACKED = 4;
+  private static final int TIMED_OUT = 8;
+
+  /** Where the task is: claimed, marked started, handler running, handler returned. */
+  static final int QUEUED = 0;
+
+  static final int STARTED = 1;
+  static final int RUNNING = 2;
+  static final int RETURNED = 3;
+
+  private final MemberContext member;
+  private final Lease lease;
+  private final Claimed claimed;
+  private volatile int flags;
+  private volatile int phase;
+  private volatile Instant expiresAt;
+  private volatile Instant startedAt;
+  private volatile Thread runner;
+
+  /** The dispatcher's bookkeeping, guarded by its lock. */
+  boolean laneHead;
+
+  boolean retired;
+
+  /** What the ack batcher applies for this task; see {@link AckBatcher}. */
+  byte ackKind;
+
+  private volatile int ackState;
+  private volatile Thread ackWaiter;
+  private RuntimeException ackError;
+
+  /**
+   * A delivery whose lease ends at {@code expiresAt} on the runtime's clock (claim time plus the
+   * lease), not the store's {@link Lease#expiresAt()}: the two clocks may differ.
+   */
+  DeliveryTask(MemberContext member, Lease lease, Claimed claimed, Instant expiresAt) {
+    this.member = member;
+    this.lease = lease;
+    this.claimed = claimed;
+    this.expiresAt = expiresAt;
+  }
+
+  // ------------------------------------------------------------------------------ the run path
+
+  /** Runs on a worker once the task was started: skip, abandoned, or the handler; then settles. */
+  void run() {
+    runner = Thread.currentThread();
+    phase = RUNNING;
+    try {
+      Outcome outcome = handle();
+      if (outcome != null) {
+        member.settler().settleQuietly(this, outcome);
+      }
+    } finally {
+      phase = RETURNED;
+      runner = null;
+    }
+  }
+
+  private Outcome handle() {
+    member.listener().onDelivered(this);
+    Outcome skip;
+    try {
+      skip = skipped();
+    } catch (RuntimeException e) {
+      LOG.warn("group {}: could not check {} for duplicates", group(), this, e);
+      member.listener().onError(group(), e);
+      return Outcome.RELEASE;
+    }
+    if (skip != null) {
+      return skip;
+    }
+    if (!member.config().retry().hasAttemptsLeft(attempt() - 1)) {
+      // Every allowed attempt started and the last never reported back: the consumer died or its
+      // lease ran out mid-message. A message that kills its consumer must not loop forever.
+      return Outcome.abandoned();
+    }
+    Instant start = member.timed() ? member.clock().instant() : null;
+    Throwable failure = null;
+    boolean lost = false;
+    try {
+      if (member.transactionalHandler() != null) {
+        lost = !runInTransaction();
+      } else {
+        member.handler().handle(this);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    if (start != null) {
+      member.listener().onHandled(this, Duration.between(start, member.clock().instant()), failure);
+    }
+    return lost ? Outcome.LOST : afterHandler(failure);
+  }
+
+  /** Runs the transactional handler in the store transaction that acks; false if stale. */
+  private boolean runInTransaction() throws Exception {
+    try {
+      member
+          .storage()
+          .inTransaction(
+              AckRequest.of(group(), AckBatcher.ackOf(this)),
+              tx -> {
+                member.transactionalHandler().handle(this, tx);
+                return null;
+              });
+      return true;
+    } catch (StaleDeliveryException e) {
+      return false;
+    }
+  }
+
+  private Outcome skipped() {
+    if (!headers().isEmpty()) {
+      Optional<String> target = headers().lastValue(DeadLetterHeaders.REDRIVE_GROUP);
+      if (target.isPresent() && !target.get().equals(group())) {
+        return new Outcome.Skip(false);
+      }
+    }
+    String key = DerivedKeys.processedKey(message());
+    if (key != null
+        && member.config().skipProcessed()
+        && member.storage().isProcessed(group(), topic(), key)) {
+      return new Outcome.Skip(true);
+    }
+    return null;
+  }
+
+  private Outcome afterHandler(Throwable failure) {
+    if (isSettled()) {
+      if (failure != null && !(failure instanceof StaleDeliveryException)) {
+        LOG.debug("group {}: handler threw after settling {}", group(), this, failure);
+      }
+      return null;
+    }
+    if (failure == null) {
+      if (member.transactionalHandler() != null) {
+        return Outcome.COMMITTED;
+      }
+      return member.config().ackMode() == AckMode.AUTO ? Outcome.ACK : null;
+    }
+    if (failure instanceof InterruptedException) {
+      return Outcome.RELEASE;
+    }
+    if (failure instanceof Error e && !(e instanceof AssertionError)) {
+      LOG.error("group {}: handler threw an Error on {}", group(), this, e);
+    }
+    return Outcome.failed(member.config().retry(), attempt(), failure);
+  }
+
+  // ------------------------------------------------------------------------------------- state
+
+  DeliveryId id() {
+    return lease.id();
+  }
+
+  Claimed claimed() {
+    return claimed;
+  }
+
+  int phase() {
+    return phase;
+  }
+
+  /** Marked started at {@code now} (the start gate). */
+  void started(Instant now) {
+    startedAt = now;
+    phase = STARTED;
+  }
+
+  /** When the gate marked it started, or null. */
+  Instant startedAt() {
+    return startedAt;
+  }
+
+  Thread runner() {
+    return runner;
+  }
+
+  private boolean setFlag(int flag) {
+    int f;
+    do {
+      f = flags;
+      if ((f & flag) != 0) {
+        return false;
+      }
+    } while (!FLAGS.compareAndSet(this, f, f | flag));
+    return true;
+  }
+
+  /** Claims the right to settle; false if someone already did. */
+  boolean trySettle() {
+    return setFlag(SETTLED);
+  }
+
+  boolean isSettled() {
+    return (flags & SETTLED) != 0;
+  }
+
+  /** Marks the lease lost; true the first time (count it once). */
+  boolean markLeaseLost() {
+    return setFlag(LEASE_LOST);
+  }
+
+  boolean isLeaseLost() {
+    return (flags & LEASE_LOST) != 0;
+  }
+
+  /** Marks the handler as past its time; true the first time. */
+  boolean markTimedOut() {
+    return setFlag(TIMED_OUT);
+  }
+
+  boolean isTimedOut() {
+    return (flags & TIMED_OUT) != 0;
+  }
+
+  /** Stops tracking it (settled, or its lease passed unsettled); the first call counts. */
+  void untrack() {
+    if (setFlag(UNTRACKED)) {
+      claimed.left();
+    }
+  }
+
+  boolean isTracked() {
+    return (flags & UNTRACKED) == 0;
+  }
+
+  Instant expiresAt() {
+    return expiresAt;
+  }
+
+  void extendedTo(Instant expiry) {
+    if (expiry.isAfter(expiresAt)) {
+      expiresAt = expiry;
+    }
+  }
+
+  // ------------------------------------------------------------- a queued ack, for manual acks
+
+  static final int ACK_PENDING = 0;
+  static final int ACK_APPLIED = 1;
+  static final int ACK_REJECTED = 2;
+  static final int ACK_FAILED = 3;
+
+  /** The ack batcher's answer for this task's ack (see {@link Settler#acked}). */
+  void acked(boolean applied, RuntimeException error) {
+    member.settler().acked(this, applied, error);
+  }
+
+  /** Records the answer and wakes a manual {@code ack()} waiting for it. */
+  void ackCompleted(int result, RuntimeException failure) {
+    ackError = failure;
+    ackState = result;
+    Thread w = ackWaiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /**
+   * Waits for {@link #ackCompleted}: uninterruptibly, since the batcher always answers what it was
+   * given (an interrupt is kept for the caller).
+   */
+  int awaitAck() {
+    ackWaiter = Thread.currentThread();
+    boolean interrupted = false;
+    while (ackState == ACK_PENDING) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+      }
+    }
+    ackWaiter = null;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return ackState;
+  }
+
+  RuntimeException ackError() {
+    return ackError;
+  }
+
+  // ----------------------------------------------------------------------- the handler's view
+
+  @Override
+  public String group() {
+    return member.group();
+  }
+
+  @Override
+  public String topic() {
+    return lease.message().topic();
+  }
+
+  @Override
+  public int partition() {
+    return lease.message().partition();
+  }
+
+  @Override
+  public long offset() {
+    return lease.message().offset();
+  }
+
+  @Override
+  public int attempt() {
+    return lease.attempt();
+  }
+
+  @Override
+  public Instant firstDeliveredAt() {
+    return lease.firstDeliveredAt();
+  }
+
+  @Override
+  public Message message() {
+    return lease.message().message();
+  }
+
+  @Override
+  public void ack() {
+    member.settler().settleForUser(this, Outcome.ACK);
+  }
+
+  @Override
+  public void nack() {
+    member.settler().settleForUser(this, Outcome.failed(member.config().retry(), attempt(), null));
+  }
+
+  @Override
+  public void nack(Duration delay) {
+    Validation.nonNegative("nack delay", delay);
+    member.settler().settleForUser(this, Outcome.nacked(member.config().retry(), attempt(), delay));
+  }
+
+  @Override
+  public void retryLater(Duration delay) {
+    member
+        .settler()
+        .settleForUser(this, new Outcome.Defer(Validation.nonNegative("retryLater delay", delay)));
+  }
+
+  @Override
+  public void deadLetter(String reason) {
+    Validation.text("dead-letter reason", reason);
+    member.settler().settleForUser(this, new Outcome.DeadLetter(reason, null));
+  }
+
+  @Override
+  public void extendLease(Duration extension) {
+    member.settler().extend(this, Validation.positive("lease extension", extension));
+  }
+
+  @Override
+  public String toString() {
+    return "Delivery[" + group() + " " + lease.id() + " attempt " + lease.attempt() + "]";
+  }
+}
