@@ -21,6 +21,8 @@ final class CountingListener implements ConsumerListener {
   final AtomicLong errors = new AtomicLong();
   final AtomicLong lagReports = new AtomicLong();
   final List<Duration> retryDelays = new CopyOnWriteArrayList<>();
+  final List<Throwable> retryFailures = new CopyOnWriteArrayList<>();
+  final List<String> deadLetterReasons = new CopyOnWriteArrayList<>();
 
   @Override
   public void onDelivered(Delivery d) {
@@ -40,6 +42,9 @@ final class CountingListener implements ConsumerListener {
   @Override
   public void onRetried(Delivery d, Duration delay, Throwable failure) {
     retryDelays.add(delay);
+    if (failure != null) {
+      retryFailures.add(failure);
+    }
     retried.incrementAndGet();
   }
 
@@ -50,6 +55,7 @@ final class CountingListener implements ConsumerListener {
 
   @Override
   public void onDeadLettered(Delivery d, String topic, String reason, Throwable failure) {
+    deadLetterReasons.add(reason);
     deadLettered.incrementAndGet();
   }
 

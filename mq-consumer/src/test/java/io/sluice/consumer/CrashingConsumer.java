@@ -13,11 +13,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A consumer process for crash tests: opens the store named by its arguments, consumes group
- * "billing" on topic "orders", prints {@code HANDLING <offset>} when its handler starts and then
- * hangs until the parent kills it with SIGKILL.
+ * "billing" on topic "orders" with concurrency 1 (and the default prefetch), prints {@code HANDLING
+ * <offset>} when its handler starts and then hangs until the parent kills it with SIGKILL.
  *
- * <p>Arguments: {@code file <directory> <clock instant>} or {@code postgresql <schema> <clock
- * instant>}.
+ * <p>Arguments: {@code file <directory> <clock instant> [maxAttempts]} or {@code postgresql
+ * <schema> <clock instant> [maxAttempts]}.
  */
 public final class CrashingConsumer {
   private CrashingConsumer() {}
@@ -27,9 +27,12 @@ public final class CrashingConsumer {
     SettableClock clock = new SettableClock(Instant.parse(args[2]));
     Storage storage = open(args[0], args[1], clock);
     Sluice sluice = Sluice.builder().storage(storage).clock(clock).build();
+    int maxAttempts = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     sluice
         .consumer("billing")
         .subscribe("orders")
+        .concurrency(1)
+        .retry(RetryPolicy.maxAttempts(maxAttempts))
         .handler(
             d -> {
               System.out.println("HANDLING " + d.offset());

@@ -1,0 +1,242 @@
+package io.sluice.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.Sluice;
+import io.sluice.api.Message;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
+import io.sluice.spi.StartRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crashes: what a dead member held comes back; only a message whose handler ran and never reported
+ * back uses up attempts.
+ */
+abstract class CrashCases extends ConsumerCase {
+  CrashCases(ConsumerContract contract) {
+    super(contract);
+  }
+
+  @Test
+  void messageOfACrashedMemberIsRedeliveredAfterItsLease() {
+    topic("orders", 1);
+    sluice().producer().send("orders", Message.of("x"));
+    List<Lease> crashed =
+        storage().claim(ClaimRequest.of("billing", "orders", 10, Duration.ofSeconds(30)));
+    assertThat(crashed).hasSize(1);
+    started("billing", crashed); // its handler was running when it died
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    group("billing", "orders").handler(d -> attempts.add(d.attempt())).start();
+    await().during(Duration.ofMillis(100)).atMost(WAIT).until(attempts::isEmpty);
+    clock().advance(Duration.ofSeconds(31));
+    await().atMost(WAIT).until(() -> attempts.size() == 1);
+    assertThat(attempts).containsExactly(2);
+  }
+
+  @Test
+  void consumerProcessKilledMidHandlerIsRedelivered() throws Exception {
+    topic("orders", 1);
+    sluice().producer().send("orders", Message.of("x"));
+    List<String> args = crashingConsumerArgs();
+    if (args.isEmpty()) {
+      List<Lease> abandoned =
+          storage().claim(ClaimRequest.of("billing", "orders", 1, Duration.ofSeconds(30)));
+      assertThat(abandoned).hasSize(1);
+      started("billing", abandoned);
+    } else {
+      if (exclusiveStore()) {
+        contract().closeForChild();
+      }
+      runAndKillChild(args, 5);
+      if (exclusiveStore()) {
+        contract().reopen(clock());
+      }
+    }
+    if (args.isEmpty()) {
+      assertThat(storage().claim(ClaimRequest.of("billing", "orders", 1, Duration.ofSeconds(1))))
+          .as("the dead member's lease still holds the message")
+          .isEmpty();
+    }
+    clock().advance(Duration.ofSeconds(31));
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    group("billing", "orders").handler(d -> attempts.add(d.attempt())).start();
+    await().atMost(WAIT).until(() -> attempts.size() == 1);
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    // The start was counted before the handler ran, durably against the crash of its process.
+    assertThat(attempts).containsExactly(2);
+  }
+
+  private void started(String group, List<Lease> leases) {
+    List<DeliveryId> ids = leases.stream().map(Lease::id).toList();
+    assertThat(storage().markStarted(new StartRequest(group, ids)).rejected()).isEmpty();
+  }
+
+  private void runAndKillChild(List<String> storeArgs, int maxAttempts) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CrashingConsumer.class.getName());
+    command.addAll(storeArgs);
+    command.add(clock().instant().toString());
+    command.add(Integer.toString(maxAttempts));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      StringBuilder seen = new StringBuilder();
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("HANDLING")) {
+        seen.append(line).append('\n');
+      }
+      assertThat(line).as("child consumer output:\n%s", seen).isEqualTo("HANDLING 0");
+      child.destroyForcibly();
+      assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aMessageWhoseLastAttemptNeverReportedBackIsDeadLetteredWithoutRunningTheHandler() {
+    topic("orders", 1);
+    sluice().producer().send("orders", Message.of("kills its consumer"));
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    // Manual ack, never settled: each lease runs out as if the consumer had died mid-message.
+    group("billing", "orders")
+        .manualAck()
+        .lease(Duration.ofSeconds(1))
+        .retry(RetryPolicy.maxAttempts(2).backoff(NOW))
+        .handler(d -> attempts.add(d.attempt()))
+        .start();
+    await().atMost(WAIT).until(() -> attempts.size() == 1);
+    clock().advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> attempts.size() == 2);
+    clock().advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> sluice().admin().countDeadLetters("orders.dlq") == 1);
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(attempts).as("the handler never sees a third delivery").containsExactly(1, 2);
+    DeadLetter dl = sluice().admin().deadLetters("orders.dlq", 10).get(0);
+    assertThat(dl.reason()).isEqualTo("abandoned");
+    assertThat(dl.attempts()).isEqualTo(3);
+    assertThat(dl.errorClass()).isNull();
+    assertThat(dl.message().payloadAsString()).isEqualTo("kills its consumer");
+    assertThat(stats().deadLettered.get()).isEqualTo(1);
+  }
+
+  /**
+   * RELIABILITY F19: a message that hangs its consumer, which is killed again and again, is
+   * dead-lettered as abandoned once its attempts are used up; the messages the dead members had
+   * prefetched but never started come back with their attempt number unchanged and are handled.
+   */
+  @Test
+  void aCrashLoopDeadLettersOnlyTheMessageWhoseHandlerRan() throws Exception {
+    topic("orders", 1);
+    produce("orders", 10);
+    int maxAttempts = 3;
+    for (int crash = 0; crash < maxAttempts; crash++) {
+      crashWhileHandlingTheFirstMessage(maxAttempts);
+      clock().advance(Duration.ofSeconds(31)); // the dead member's leases run out
+    }
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    group("billing", "orders")
+        .concurrency(1)
+        .retry(RetryPolicy.maxAttempts(maxAttempts).backoff(NOW))
+        .handler(
+            d ->
+                seen.computeIfAbsent(d.payloadAsString(), k -> new CopyOnWriteArrayList<>())
+                    .add(d.attempt()))
+        .start();
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(sluice().admin().deadLetters("orders.dlq", 10))
+        .singleElement()
+        .satisfies(
+            dl -> {
+              assertThat(dl.message().payloadAsString()).isEqualTo("m-0");
+              assertThat(dl.reason()).isEqualTo("abandoned");
+            });
+    assertThat(seen).doesNotContainKey("m-0").hasSize(9);
+    assertThat(seen.values()).allSatisfy(a -> assertThat(a).containsExactly(1));
+  }
+
+  /**
+   * One member with concurrency 1 and the default prefetch starts handling m-0, hangs, and dies: a
+   * child process killed with SIGKILL, or (for a store that lives in this process) a member cut off
+   * from the store, so that nothing it holds is released.
+   */
+  private void crashWhileHandlingTheFirstMessage(int maxAttempts) throws Exception {
+    List<String> args = crashingConsumerArgs();
+    if (!args.isEmpty()) {
+      if (exclusiveStore()) {
+        contract().closeForChild();
+      }
+      runAndKillChild(args, maxAttempts);
+      if (exclusiveStore()) {
+        contract().reopen(clock());
+      }
+      return;
+    }
+    RecordingStorage doomed = new RecordingStorage(storage().delegate);
+    CountDownLatch handling = new CountDownLatch(1);
+    try (Sluice member = Sluice.builder().storage(doomed).clock(clock()).build()) {
+      member
+          .consumer("billing")
+          .subscribe("orders")
+          .concurrency(1)
+          .pollInterval(Duration.ofMillis(5))
+          .shutdownTimeout(Duration.ZERO)
+          .retry(RetryPolicy.maxAttempts(maxAttempts))
+          .handler(
+              d -> {
+                handling.countDown();
+                new CountDownLatch(1).await();
+              })
+          .start();
+      assertThat(handling.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      doomed.sever();
+    }
+  }
+
+  /**
+   * Attempts are marked before a handler starts, and only for deliveries with a free handler slot:
+   * a prefetched delivery waiting for one uses up no attempt.
+   */
+  @Test
+  void onlyDeliveriesWhoseHandlerStartsAreMarkedStartedAndAlwaysBeforeTheHandlerRuns() {
+    topic("orders", 1);
+    produce("orders", 6);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Integer> markedWhenStarting = new CopyOnWriteArrayList<>();
+    group("billing", "orders")
+        .concurrency(1)
+        .prefetch(5)
+        .handler(
+            d -> {
+              markedWhenStarting.add(storage().startedDeliveries.get());
+              go.await();
+            })
+        .start();
+    await().atMost(WAIT).until(() -> markedWhenStarting.size() == 1);
+    await().atMost(WAIT).until(() -> storage().claimed.get() == 6);
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(WAIT)
+        .until(() -> storage().startedDeliveries.get() == 1);
+    go.countDown();
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(markedWhenStarting).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(storage().startedDeliveries.get()).isEqualTo(6);
+  }
+}
