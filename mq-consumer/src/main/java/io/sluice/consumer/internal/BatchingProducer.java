@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,16 +27,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * wait for their request. Bytes waiting are bounded by {@link ProducerConfig#maxBufferedBytes()}: a
  * send that does not fit blocks up to {@link ProducerConfig#maxBlock()} (backpressure), then fails
  * with {@link ProducerBufferFullException}; a single request larger than the bound is admitted when
- * nothing else is waiting.
+ * nothing else is waiting. A send that fits takes no lock: the buffer and the request count are
+ * atomic counters, and only a blocked sender or a {@link #flush()} waits on a lock, woken when the
+ * batcher frees space.
  */
 public final class BatchingProducer implements Producer {
   private final ProducerConfig config;
   private final ProducerBatcher batcher;
+  private final AtomicLong bufferedBytes = new AtomicLong();
+  private final AtomicLong pendingRequests = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private long bufferedBytes;
-  private long pendingRequests;
-  private boolean closed;
+  private volatile int waiters;
+  private volatile boolean closed;
 
   /** A producer over {@code storage}; its batcher thread starts at once. */
   public BatchingProducer(Storage storage, ProducerConfig config, InstantSource clock) {
@@ -46,12 +50,12 @@ public final class BatchingProducer implements Producer {
 
   @Override
   public Receipt send(String topic, Message message) {
-    return join(submit(topic, List.of(checked(message)), true)).get(0);
+    return join(submitOne(topic, checked(message), true));
   }
 
   @Override
   public CompletableFuture<Receipt> sendAsync(String topic, Message message) {
-    return submit(topic, List.of(checked(message)), false).thenApply(receipts -> receipts.get(0));
+    return submitOne(topic, checked(message), false);
   }
 
   @Override
@@ -69,15 +73,31 @@ public final class BatchingProducer implements Producer {
     if (messages == null) {
       throw new InvalidMessageException("messages must not be null");
     }
-    List<Message> copy = new ArrayList<>(messages.size());
+    Validation.topic(topic);
+    long bytes = 0;
+    List<OutgoingMessage> outgoing = new ArrayList<>(messages.size());
     for (Message m : messages) {
-      copy.add(checked(m));
+      bytes += Validation.encodedSize(checked(m));
+      outgoing.add(OutgoingMessage.of(m));
     }
-    if (copy.isEmpty()) {
-      Validation.topic(topic);
+    if (outgoing.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return submit(topic, copy, blocking);
+    ProducerBatcher.Pending pending =
+        ProducerBatcher.Pending.batch(topic, outgoing, bytes, blocking);
+    reserve(bytes);
+    batcher.add(pending);
+    return pending.all();
+  }
+
+  private CompletableFuture<Receipt> submitOne(String topic, Message message, boolean blocking) {
+    Validation.topic(topic);
+    long bytes = Validation.encodedSize(message);
+    ProducerBatcher.Pending pending =
+        ProducerBatcher.Pending.single(topic, OutgoingMessage.of(message), bytes, blocking);
+    reserve(bytes);
+    batcher.add(pending);
+    return pending.one();
   }
 
   private static Message checked(Message message) {
@@ -87,49 +107,69 @@ public final class BatchingProducer implements Producer {
     return message;
   }
 
-  private CompletableFuture<List<Receipt>> submit(
-      String topic, List<Message> messages, boolean blocking) {
-    Validation.topic(topic);
-    long bytes = 0;
-    List<OutgoingMessage> outgoing = new ArrayList<>(messages.size());
-    for (Message m : messages) {
-      bytes += Validation.encodedSize(m);
-      outgoing.add(OutgoingMessage.of(m));
+  /** Takes buffer space for a request: at once when it fits, else waiting up to maxBlock. */
+  private void reserve(long bytes) {
+    if (closed) {
+      throw new StorageClosedException("producer");
     }
-    reserve(bytes);
-    ProducerBatcher.Pending pending = new ProducerBatcher.Pending(topic, outgoing, bytes, blocking);
-    batcher.add(pending);
-    return pending.result();
+    if (!tryReserve(bytes)) {
+      reserveBlocking(bytes);
+    }
+    pendingRequests.incrementAndGet();
   }
 
-  private void reserve(long bytes) {
+  private boolean tryReserve(long bytes) {
+    while (true) {
+      long buffered = bufferedBytes.get();
+      if (buffered > 0 && buffered + bytes > config.maxBufferedBytes()) {
+        return false;
+      }
+      if (bufferedBytes.compareAndSet(buffered, buffered + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  private void reserveBlocking(long bytes) {
     lock.lock();
+    waiters++;
     try {
       long nanos = config.maxBlock().toNanos();
-      while (!closed && bufferedBytes > 0 && bufferedBytes + bytes > config.maxBufferedBytes()) {
+      while (!closed && !tryReserve(bytes)) {
         if (nanos <= 0) {
-          throw new ProducerBufferFullException(bytes, bufferedBytes, config.maxBufferedBytes());
+          throw new ProducerBufferFullException(
+              bytes, bufferedBytes.get(), config.maxBufferedBytes());
         }
         nanos = changed.awaitNanos(nanos);
       }
       if (closed) {
         throw new StorageClosedException("producer");
       }
-      bufferedBytes += bytes;
-      pendingRequests++;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ProducerBufferFullException(bytes, bufferedBytes, config.maxBufferedBytes());
+      throw new ProducerBufferFullException(bytes, bufferedBytes.get(), config.maxBufferedBytes());
     } finally {
+      waiters--;
       lock.unlock();
     }
   }
 
-  private void done(ProducerBatcher.Pending pending) {
+  /** The batcher finished these requests: free their space and wake whoever waits for it. */
+  private void done(List<ProducerBatcher.Pending> finished) {
+    long bytes = 0;
+    for (ProducerBatcher.Pending p : finished) {
+      bytes += p.bytes();
+    }
+    bufferedBytes.addAndGet(-bytes);
+    pendingRequests.addAndGet(-finished.size());
+    if (waiters > 0) {
+      signal();
+    }
+  }
+
+  private void signal() {
     lock.lock();
     try {
-      bufferedBytes -= pending.bytes();
-      pendingRequests--;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -149,24 +189,21 @@ public final class BatchingProducer implements Producer {
 
   /** Bytes waiting for the store (for tests and metrics). */
   public long bufferedBytes() {
-    lock.lock();
-    try {
-      return bufferedBytes;
-    } finally {
-      lock.unlock();
-    }
+    return bufferedBytes.get();
   }
 
   @Override
   public void flush() {
     lock.lock();
+    waiters++;
     try {
-      while (pendingRequests > 0) {
+      while (pendingRequests.get() > 0) {
         changed.await(100, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      waiters--;
       lock.unlock();
     }
   }

@@ -21,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * Runs deliveries on at most {@code concurrency} long-lived workers (virtual threads, or platform
  * threads when configured), started as needed. Claimed deliveries wait in a ready queue; whenever
  * handler slots are free, one worker takes as many ready deliveries as there are free slots, passes
- * them through the {@link StartGate} in one call, and hands each to an idle worker (or a new one).
- * A worker that finishes a delivery asks for the next; while the gate's store call runs, the slots
- * freed meanwhile gather into the next batch. So no thread is created per delivery, and a
- * prefetched delivery (one without a free slot) is never marked started.
+ * them through the {@link StartGate} in one call, and queues the started ones for the workers.
+ * While the gate's store call runs, the slots freed meanwhile gather into the next batch. So no
+ * thread is created per delivery, and a prefetched delivery (one without a free slot) is never
+ * marked started.
+ *
+ * <p>Started deliveries never wait behind a handler: whenever some are queued, one idle worker is
+ * being woken, and each worker that takes one wakes the next while more remain. With slow handlers
+ * every started delivery gets its own worker; with fast ones the running workers drain the queue
+ * before the woken ones arrive, so a delivery costs no thread hand-off.
  *
  * <p>Under {@link Ordering#KEY_ORDERED} the deliveries of one key form a lane: each starts only
  * after the previous one of that key finished, while other keys run in parallel. (The store already
@@ -48,6 +53,7 @@ final class Dispatcher {
   private int running;
   private int marking;
   private boolean markerActive;
+  private boolean waking;
   private boolean closing;
 
   /**
@@ -70,8 +76,8 @@ final class Dispatcher {
   private final class Worker implements Runnable {
     final Condition wake = lock.newCondition();
     Thread thread;
-    DeliveryTask assigned;
     boolean waiting;
+    boolean woken;
 
     @Override
     public void run() {
@@ -86,7 +92,9 @@ final class Dispatcher {
         } catch (Throwable e) {
           LOG.error("group {}: unexpected failure handling {}", t.group(), t, e);
         }
-        Thread.interrupted(); // an interrupt meant for the handler ends with it
+        if (Thread.currentThread().isInterrupted()) {
+          Thread.interrupted(); // an interrupt meant for the handler ends with it
+        }
         done = t;
       }
     }
@@ -103,7 +111,7 @@ final class Dispatcher {
         ready.add(t);
       }
       if (!markerActive && room() > 0) {
-        wakeMarker();
+        wakeOne();
       }
       return true;
     } finally {
@@ -123,22 +131,30 @@ final class Dispatcher {
     return w;
   }
 
-  /** Wakes an idle worker (or starts one) to mark ready deliveries started. */
-  private void wakeMarker() {
-    Worker w = pollIdle();
-    if (w != null) {
-      w.wake.signal();
-    } else if (workers.size() < concurrency) {
-      spawn(null);
+  /**
+   * Wakes an idle worker (or starts one) to take started deliveries or mark ready ones, unless one
+   * is being woken already: it wakes the next once it has work, so wake-ups follow demand.
+   */
+  private void wakeOne() {
+    if (waking) {
+      return;
     }
-  }
-
-  private void spawn(DeliveryTask task) {
-    Worker w = new Worker();
-    w.assigned = task;
-    w.thread = threads.newThread(w);
-    workers.add(w);
-    w.thread.start();
+    Worker w = pollIdle();
+    if (w == null) {
+      if (workers.size() >= concurrency) {
+        return; // every worker is busy: the next to finish takes the work
+      }
+      w = new Worker();
+      w.thread = threads.newThread(w);
+      workers.add(w);
+      w.woken = true;
+      waking = true;
+      w.thread.start();
+      return;
+    }
+    w.woken = true;
+    waking = true;
+    w.wake.signal();
   }
 
   /** The worker's next delivery, after it finished {@code done}; null when it should exit. */
@@ -156,23 +172,21 @@ final class Dispatcher {
         }
       }
       while (true) {
-        DeliveryTask t = w.assigned;
-        w.assigned = null;
+        if (w.woken) {
+          w.woken = false;
+          waking = false;
+        }
         if (closing) {
-          if (t != null) {
-            running--;
-            leave(t); // never started: still tracked and unsettled, so shutdown releases it
-          }
           workers.remove(w);
           quiet.signalAll();
           return null;
         }
-        if (t != null) {
-          return t;
-        }
-        t = started.poll();
+        DeliveryTask t = started.poll();
         if (t != null) {
           running++;
+          if (!started.isEmpty()) {
+            wakeOne();
+          }
           return t;
         }
         if (!markerActive && !ready.isEmpty() && room() > 0) {
@@ -188,7 +202,7 @@ final class Dispatcher {
         }
         if (w.waiting) {
           w.waiting = false;
-          idle.remove(w); // woken without being handed anything (close, interrupt, spurious)
+          idle.remove(w); // woken without being handed work (close, interrupt, spurious)
         }
       }
     } finally {
@@ -225,7 +239,7 @@ final class Dispatcher {
     }
   }
 
-  /** Hands the started deliveries to workers; those the gate did not start leave. */
+  /** Queues the started deliveries for the workers; those the gate did not start leave. */
   private void hand(List<DeliveryTask> batch, List<DeliveryTask> go) {
     int g = 0;
     for (DeliveryTask t : batch) {
@@ -234,25 +248,14 @@ final class Dispatcher {
         if (closing) {
           leave(t); // still tracked and unsettled: shutdown releases it
         } else {
-          assign(t);
+          started.add(t);
         }
       } else {
         leave(t);
       }
     }
-  }
-
-  private void assign(DeliveryTask t) {
-    Worker w = pollIdle();
-    if (w != null) {
-      running++;
-      w.assigned = t;
-      w.wake.signal();
-    } else if (workers.size() < concurrency) {
-      running++;
-      spawn(t);
-    } else {
-      started.add(t); // the marker itself takes it
+    if (!started.isEmpty()) {
+      wakeOne();
     }
   }
 
@@ -311,7 +314,7 @@ final class Dispatcher {
       workers.removeIf(w -> w.thread == runner);
       leave(t);
       if (!markerActive && !ready.isEmpty() && room() > 0) {
-        wakeMarker();
+        wakeOne();
       }
       return true;
     } finally {

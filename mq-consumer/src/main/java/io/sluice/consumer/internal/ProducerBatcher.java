@@ -14,128 +14,179 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's send loop. It takes the oldest waiting request, waits up to {@code linger} for
- * more (or until {@code maxBatchMessages} are waiting, or a synchronous caller is waiting: a
- * blocked caller never pays the linger, and concurrent sends still coalesce while an append is
- * under way), and sends the waiting requests of that topic as one {@link Storage#append}, up to
- * {@code maxBatchMessages} (a larger {@code sendAll} goes alone, whole, to keep it atomic). A
- * {@link BackendUnavailableException} is retried with the configured backoff, same messages and
- * idempotency keys. If a coalesced append is rejected as bad input, each request is sent alone, so
- * one sender's bad message fails only that sender.
+ * The producer's send loop. Senders add requests to a lock-free queue and go on; they wake the loop
+ * only when it sleeps on an empty queue, or when it lingers and their request ends the linger (a
+ * blocking caller, or {@code maxBatchMessages} waiting), so concurrent sends coalesce without a
+ * lock hand-off per message. The loop takes the oldest waiting request, waits up to {@code linger}
+ * for more (a blocked caller never pays the linger, and sends made while an append is under way
+ * coalesce into the next one anyway), and sends the waiting requests of that topic as one {@link
+ * Storage#append}, up to {@code maxBatchMessages} (a larger {@code sendAll} goes alone, whole, to
+ * keep it atomic). A {@link BackendUnavailableException} is retried with the configured backoff,
+ * same messages and idempotency keys. If a coalesced append is rejected as bad input, each request
+ * is sent alone, so one sender's bad message fails only that sender.
  */
 final class ProducerBatcher extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerBatcher.class);
+  private static final long IDLE_NANOS = 100_000_000L;
 
   /**
-   * One send request: all of its messages go in one append. {@code blocking}: its caller waits for
-   * the result, so the batch it joins goes at once.
+   * One send request: all of its messages go in one append, and its caller gets their receipts
+   * through {@code one} (a single send) or {@code all}. {@code blocking}: its caller waits for the
+   * result, so the batch it joins goes at once.
    */
   record Pending(
       String topic,
       List<OutgoingMessage> messages,
       long bytes,
       boolean blocking,
-      CompletableFuture<List<Receipt>> result) {
-    Pending(String topic, List<OutgoingMessage> messages, long bytes, boolean blocking) {
-      this(topic, messages, bytes, blocking, new CompletableFuture<>());
+      CompletableFuture<Receipt> one,
+      CompletableFuture<List<Receipt>> all) {
+
+    static Pending single(String topic, OutgoingMessage message, long bytes, boolean blocking) {
+      return new Pending(topic, List.of(message), bytes, blocking, new CompletableFuture<>(), null);
+    }
+
+    static Pending batch(String topic, List<OutgoingMessage> messages, long bytes, boolean b) {
+      return new Pending(topic, messages, bytes, b, null, new CompletableFuture<>());
+    }
+
+    void complete(List<Receipt> receipts, int from) {
+      if (one != null) {
+        one.complete(receipts.get(from));
+      } else {
+        all.complete(List.copyOf(receipts.subList(from, from + messages.size())));
+      }
+    }
+
+    void fail(Throwable error) {
+      if (one != null) {
+        one.completeExceptionally(error);
+      } else {
+        all.completeExceptionally(error);
+      }
     }
   }
 
   private final Storage storage;
   private final ProducerConfig config;
-  private final Consumer<Pending> done;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition arrived = lock.newCondition();
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private int queuedMessages;
-  private int queuedBlocking;
+  private final Consumer<List<Pending>> done;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedMessages = new AtomicInteger();
+  private final AtomicInteger queuedBlocking = new AtomicInteger();
+  private final ArrayDeque<Pending> taken = new ArrayDeque<>();
+  private volatile Thread loop;
+  private volatile boolean sleeping;
+  private volatile boolean lingering;
 
-  ProducerBatcher(Storage storage, ProducerConfig config, Consumer<Pending> done) {
+  /** A batcher; {@code done} is told of each round's requests just before they complete. */
+  ProducerBatcher(Storage storage, ProducerConfig config, Consumer<List<Pending>> done) {
     super("sluice-producer");
     this.storage = storage;
     this.config = config;
     this.done = done;
   }
 
+  /** Queues a request; it completes once appended, or fails. */
   void add(Pending pending) {
-    lock.lock();
-    try {
-      queue.add(pending);
-      queuedMessages += pending.messages().size();
-      if (pending.blocking()) {
-        queuedBlocking++;
-      }
-      arrived.signalAll();
-    } finally {
-      lock.unlock();
+    queue.add(pending);
+    int queued = queuedMessages.addAndGet(pending.messages().size());
+    if (pending.blocking()) {
+      queuedBlocking.incrementAndGet();
+    }
+    if (sleeping || (lingering && (pending.blocking() || queued >= config.maxBatchMessages()))) {
+      LockSupport.unpark(loop);
     }
   }
 
   @Override
-  protected void runOnce() throws InterruptedException {
-    List<Pending> batch = nextBatch();
-    if (!batch.isEmpty()) {
-      send(batch);
-    }
-  }
-
-  @Override
-  protected void afterLoop() {
-    List<Pending> rest;
-    lock.lock();
-    try {
-      rest = new ArrayList<>(queue);
-      queue.clear();
-      queuedMessages = 0;
-      queuedBlocking = 0;
-    } finally {
-      lock.unlock();
-    }
-    for (Pending p : rest) {
-      complete(p, null, new StorageClosedException("producer"));
-    }
-  }
-
-  private List<Pending> nextBatch() throws InterruptedException {
-    lock.lock();
-    try {
-      while (queue.isEmpty()) {
-        if (isClosed()) {
-          return List.of();
-        }
-        arrived.await(100, TimeUnit.MILLISECONDS);
+  protected void runOnce() {
+    loop = Thread.currentThread();
+    if (taken.isEmpty() && queue.isEmpty()) {
+      sleeping = true;
+      if (queue.isEmpty() && !isClosed()) {
+        LockSupport.parkNanos(this, IDLE_NANOS);
       }
-      long lingerNanos = config.linger().toNanos();
-      while (lingerNanos > 0
-          && queuedMessages < config.maxBatchMessages()
-          && queuedBlocking == 0
+      sleeping = false;
+      return;
+    }
+    linger();
+    drainQueue();
+    send(takeSameTopic());
+  }
+
+  /** Waits up to the linger for more requests, unless a blocked caller or a full batch waits. */
+  private void linger() {
+    long lingerNanos = config.linger().toNanos();
+    if (lingerNanos <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + lingerNanos;
+    lingering = true;
+    try {
+      long left;
+      while ((left = deadline - System.nanoTime()) > 0
+          && queuedMessages.get() < config.maxBatchMessages()
+          && queuedBlocking.get() == 0
           && !isClosed()) {
-        lingerNanos = arrived.awaitNanos(lingerNanos);
+        LockSupport.parkNanos(this, left);
       }
-      return takeSameTopic();
     } finally {
-      lock.unlock();
+      lingering = false;
     }
   }
 
+  private void drainQueue() {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      taken.add(p);
+    }
+  }
+
+  /** The oldest request and the others of its topic that fit in one append, in order. */
   private List<Pending> takeSameTopic() {
-    Pending first = queue.poll();
-    List<Pending> batch = new ArrayList<>();
+    Pending first = taken.poll();
+    String topic = first.topic();
+    List<Pending> batch = new ArrayList<>(Math.min(taken.size() + 1, config.maxBatchMessages()));
     batch.add(first);
     int count = first.messages().size();
-    Iterator<Pending> it = queue.iterator();
+    Pending next;
+    while ((next = taken.peek()) != null
+        && next.topic().equals(topic)
+        && count + next.messages().size() <= config.maxBatchMessages()) {
+      count += taken.poll().messages().size(); // the common case: a run of one topic
+      batch.add(next);
+    }
+    if (next != null && !next.topic().equals(topic)) {
+      count = takeLater(topic, batch, count);
+    }
+    int blocking = 0;
+    for (Pending p : batch) {
+      if (p.blocking()) {
+        blocking++;
+      }
+    }
+    queuedMessages.addAndGet(-count);
+    if (blocking > 0) {
+      queuedBlocking.addAndGet(-blocking);
+    }
+    return batch;
+  }
+
+  /** Adds requests of {@code topic} queued behind other topics', while they fit. */
+  private int takeLater(String topic, List<Pending> batch, int count) {
+    Iterator<Pending> it = taken.iterator();
     while (it.hasNext()) {
       Pending p = it.next();
-      if (p.topic().equals(first.topic())) {
+      if (p.topic().equals(topic)) {
         if (count + p.messages().size() > config.maxBatchMessages()) {
           break;
         }
@@ -144,36 +195,77 @@ final class ProducerBatcher extends LoopService {
         it.remove();
       }
     }
-    queuedMessages -= count;
-    for (Pending p : batch) {
-      if (p.blocking()) {
-        queuedBlocking--;
-      }
+    return count;
+  }
+
+  @Override
+  protected void afterLoop() {
+    drainQueue();
+    List<Pending> rest = new ArrayList<>(taken);
+    taken.clear();
+    finish(rest, null, new StorageClosedException("producer"));
+  }
+
+  @Override
+  public void close() {
+    Thread t = loop;
+    super.close();
+    if (t != null) {
+      LockSupport.unpark(t);
     }
-    return batch;
   }
 
   private void send(List<Pending> batch) {
-    List<OutgoingMessage> all = new ArrayList<>();
-    batch.forEach(p -> all.addAll(p.messages()));
-    try {
-      List<Receipt> receipts = appendWithRetry(batch.get(0).topic(), all);
-      int from = 0;
+    List<OutgoingMessage> all;
+    if (batch.size() == 1) {
+      all = batch.get(0).messages();
+    } else {
+      int count = 0;
       for (Pending p : batch) {
-        int to = from + p.messages().size();
-        complete(p, List.copyOf(receipts.subList(from, to)), null);
-        from = to;
+        count += p.messages().size();
       }
+      all = new ArrayList<>(count);
+      for (Pending p : batch) {
+        if (p.messages().size() == 1) {
+          all.add(p.messages().get(0));
+        } else {
+          all.addAll(p.messages());
+        }
+      }
+    }
+    List<Receipt> receipts;
+    try {
+      receipts = appendWithRetry(batch.get(0).topic(), all);
     } catch (InvalidRequestException e) {
       if (batch.size() == 1) {
-        complete(batch.get(0), null, e);
+        finish(batch, null, e);
       } else {
         for (Pending p : batch) {
           send(List.of(p));
         }
       }
+      return;
     } catch (RuntimeException e) {
-      batch.forEach(p -> complete(p, null, e));
+      finish(batch, null, e);
+      return;
+    }
+    finish(batch, receipts, null);
+  }
+
+  /** Tells {@code done} (which frees their buffer space), then completes the requests. */
+  private void finish(List<Pending> batch, List<Receipt> receipts, Throwable error) {
+    try {
+      done.accept(batch);
+    } finally {
+      int from = 0;
+      for (Pending p : batch) {
+        if (error == null) {
+          p.complete(receipts, from);
+        } else {
+          p.fail(error);
+        }
+        from += p.messages().size();
+      }
     }
   }
 
@@ -193,18 +285,6 @@ final class ProducerBatcher extends LoopService {
           Thread.currentThread().interrupt();
           throw e;
         }
-      }
-    }
-  }
-
-  private void complete(Pending p, List<Receipt> receipts, Throwable error) {
-    try {
-      done.accept(p);
-    } finally {
-      if (error == null) {
-        p.result().complete(receipts);
-      } else {
-        p.result().completeExceptionally(error);
       }
     }
   }

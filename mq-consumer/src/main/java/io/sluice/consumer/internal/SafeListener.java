@@ -6,7 +6,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Calls a user's {@link ConsumerListener}, logging and swallowing whatever it throws. */
+/**
+ * Calls a user's {@link ConsumerListener}, logging and swallowing whatever it throws (without
+ * allocating per call: it runs several times per delivery).
+ */
 final class SafeListener implements ConsumerListener {
   private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
 
@@ -21,71 +24,115 @@ final class SafeListener implements ConsumerListener {
     return delegate;
   }
 
-  private void guard(String hook, Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("ConsumerListener.{} threw; ignored", hook, e);
-    }
+  private static void failed(String hook, RuntimeException e) {
+    LOG.warn("ConsumerListener.{} threw; ignored", hook, e);
   }
 
   @Override
   public void onDelivered(Delivery d) {
-    guard("onDelivered", () -> delegate.onDelivered(d));
+    try {
+      delegate.onDelivered(d);
+    } catch (RuntimeException e) {
+      failed("onDelivered", e);
+    }
   }
 
   @Override
   public void onHandled(Delivery d, Duration latency, Throwable failure) {
-    guard("onHandled", () -> delegate.onHandled(d, latency, failure));
+    try {
+      delegate.onHandled(d, latency, failure);
+    } catch (RuntimeException e) {
+      failed("onHandled", e);
+    }
   }
 
   @Override
   public void onAcked(Delivery d) {
-    guard("onAcked", () -> delegate.onAcked(d));
+    try {
+      delegate.onAcked(d);
+    } catch (RuntimeException e) {
+      failed("onAcked", e);
+    }
   }
 
   @Override
   public void onRetried(Delivery d, Duration delay, Throwable failure) {
-    guard("onRetried", () -> delegate.onRetried(d, delay, failure));
+    try {
+      delegate.onRetried(d, delay, failure);
+    } catch (RuntimeException e) {
+      failed("onRetried", e);
+    }
   }
 
   @Override
   public void onDeferred(Delivery d, Duration delay) {
-    guard("onDeferred", () -> delegate.onDeferred(d, delay));
+    try {
+      delegate.onDeferred(d, delay);
+    } catch (RuntimeException e) {
+      failed("onDeferred", e);
+    }
   }
 
   @Override
   public void onDeadLettered(Delivery d, String topic, String reason, Throwable failure) {
-    guard("onDeadLettered", () -> delegate.onDeadLettered(d, topic, reason, failure));
+    try {
+      delegate.onDeadLettered(d, topic, reason, failure);
+    } catch (RuntimeException e) {
+      failed("onDeadLettered", e);
+    }
   }
 
   @Override
   public void onDuplicateSkipped(Delivery d) {
-    guard("onDuplicateSkipped", () -> delegate.onDuplicateSkipped(d));
+    try {
+      delegate.onDuplicateSkipped(d);
+    } catch (RuntimeException e) {
+      failed("onDuplicateSkipped", e);
+    }
   }
 
   @Override
   public void onRedriveSkipped(Delivery d) {
-    guard("onRedriveSkipped", () -> delegate.onRedriveSkipped(d));
+    try {
+      delegate.onRedriveSkipped(d);
+    } catch (RuntimeException e) {
+      failed("onRedriveSkipped", e);
+    }
   }
 
   @Override
   public void onReleased(Delivery d) {
-    guard("onReleased", () -> delegate.onReleased(d));
+    try {
+      delegate.onReleased(d);
+    } catch (RuntimeException e) {
+      failed("onReleased", e);
+    }
   }
 
   @Override
   public void onStaleAck(Delivery d) {
-    guard("onStaleAck", () -> delegate.onStaleAck(d));
+    try {
+      delegate.onStaleAck(d);
+    } catch (RuntimeException e) {
+      failed("onStaleAck", e);
+    }
   }
 
   @Override
   public void onLag(String group, String topic, int partition, long lag) {
-    guard("onLag", () -> delegate.onLag(group, topic, partition, lag));
+    try {
+      delegate.onLag(group, topic, partition, lag);
+    } catch (RuntimeException e) {
+      failed("onLag", e);
+    }
   }
 
   @Override
   public void onError(String group, Throwable error) {
-    guard("onError", () -> delegate.onError(group, error));
+    try {
+      delegate.onError(group, error);
+    } catch (RuntimeException e) {
+      failed("onError", e);
+    }
   }
 }

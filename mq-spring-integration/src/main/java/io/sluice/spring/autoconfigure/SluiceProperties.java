@@ -4,13 +4,17 @@ import io.sluice.api.Backoff;
 import io.sluice.api.Ordering;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidConfigException;
+import io.sluice.api.internal.Validation;
 import io.sluice.consumer.GroupConfig;
+import io.sluice.consumer.GroupOptions;
+import io.sluice.consumer.RetryPolicy;
 import io.sluice.spring.listener.BackoffFormat;
 import io.sluice.spring.listener.ListenerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -195,7 +199,11 @@ public class SluiceProperties {
     }
   }
 
-  /** {@code sluice.listener.*}. */
+  /**
+   * {@code sluice.listener.*}. Each value is checked by the consumer group option it sets ({@link
+   * io.sluice.consumer.GroupOptions}), so the ranges are the runtime's own; a message names the
+   * property.
+   */
   public static class Listener {
     /** Whether listeners start with the application context. */
     private boolean autoStartup = true;
@@ -224,6 +232,12 @@ public class SluiceProperties {
     /** Partitions of a topic created because a listener subscribed it. */
     private int missingTopicPartitions = 1;
 
+    /**
+     * The longest a handler may run; then it is interrupted and its delivery fails (retried with
+     * backoff, or dead-lettered when attempts ran out).
+     */
+    private Duration maxHandlerTime = Duration.ofMinutes(15);
+
     private Backoff parsedBackoff = BackoffFormat.parse(backoff);
 
     /** Whether listeners start with the context. */
@@ -243,13 +257,7 @@ public class SluiceProperties {
 
     /** Sets handlers at once per listener, 1 to 10,000. */
     public void setConcurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > GroupConfig.MAX_PARALLELISM) {
-        throw new InvalidConfigException(
-            "sluice.listener.concurrency must be 1 to "
-                + GroupConfig.MAX_PARALLELISM
-                + ", found "
-                + concurrency);
-      }
+      check("concurrency", "concurrency", o -> o.concurrency(concurrency));
       this.concurrency = concurrency;
     }
 
@@ -270,10 +278,7 @@ public class SluiceProperties {
 
     /** Sets deliveries before dead-lettering; at least 1. */
     public void setMaxAttempts(int maxAttempts) {
-      if (maxAttempts < 1) {
-        throw new InvalidConfigException(
-            "sluice.listener.max-attempts must be at least 1, found " + maxAttempts);
-      }
+      check("max-attempts", "maxAttempts", o -> o.retry(RetryPolicy.maxAttempts(maxAttempts)));
       this.maxAttempts = maxAttempts;
     }
 
@@ -299,10 +304,7 @@ public class SluiceProperties {
 
     /** Sets the shutdown timeout; zero or positive. */
     public void setShutdownTimeout(Duration shutdownTimeout) {
-      if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
-        throw new InvalidConfigException(
-            "sluice.listener.shutdown-timeout must be zero or positive, found " + shutdownTimeout);
-      }
+      check("shutdown-timeout", "shutdownTimeout", o -> o.shutdownTimeout(shutdownTimeout));
       this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -313,10 +315,7 @@ public class SluiceProperties {
 
     /** Sets the idle poll interval; positive. */
     public void setPollInterval(Duration pollInterval) {
-      if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
-        throw new InvalidConfigException(
-            "sluice.listener.poll-interval must be positive, found " + pollInterval);
-      }
+      check("poll-interval", "pollInterval", o -> o.pollInterval(pollInterval));
       this.pollInterval = pollInterval;
     }
 
@@ -337,12 +336,22 @@ public class SluiceProperties {
 
     /** Sets partitions of a created missing topic. */
     public void setMissingTopicPartitions(int missingTopicPartitions) {
-      if (missingTopicPartitions < 1 || missingTopicPartitions > 4096) {
-        throw new InvalidConfigException(
-            "sluice.listener.missing-topic-partitions must be 1 to 4096, found "
-                + missingTopicPartitions);
-      }
+      check(
+          "missing-topic-partitions",
+          "partitions",
+          o -> Validation.partitions(missingTopicPartitions));
       this.missingTopicPartitions = missingTopicPartitions;
+    }
+
+    /** The handler time limit. */
+    public Duration getMaxHandlerTime() {
+      return maxHandlerTime;
+    }
+
+    /** Sets the handler time limit; at least 1 ms. */
+    public void setMaxHandlerTime(Duration maxHandlerTime) {
+      check("max-handler-time", "maxHandlerTime", o -> o.maxHandlerTime(maxHandlerTime));
+      this.maxHandlerTime = maxHandlerTime;
     }
 
     /** These settings as {@link ListenerDefaults}. */
@@ -356,7 +365,26 @@ public class SluiceProperties {
           shutdownTimeout,
           pollInterval,
           createMissingTopics,
-          missingTopicPartitions);
+          missingTopicPartitions,
+          maxHandlerTime);
+    }
+
+    /**
+     * Checks a value by setting it on a group's options; the runtime's message is repeated with the
+     * property's name in place of the option's.
+     */
+    private static void check(String property, String option, Consumer<GroupOptions<?>> set) {
+      try {
+        set.accept(GroupConfig.builder("sluice"));
+      } catch (InvalidConfigException e) {
+        String message = e.getMessage();
+        throw new InvalidConfigException(
+            "sluice.listener."
+                + property
+                + (message.startsWith(option + " ")
+                    ? message.substring(option.length())
+                    : ": " + message));
+      }
     }
   }
 

@@ -5,13 +5,18 @@ import io.sluice.api.MessageHandler;
 import io.sluice.api.Ordering;
 import io.sluice.api.internal.Validation;
 import io.sluice.consumer.AckMode;
+import io.sluice.consumer.GroupConfig;
+import io.sluice.consumer.GroupOptions;
+import io.sluice.consumer.RetryPolicy;
+import io.sluice.spring.core.MessageConversionException;
 import java.util.List;
 
 /**
  * One listener as declared: what {@link SluiceListener} said after placeholders were resolved, and
  * the handler that calls the method. A {@code null} setting takes the registry's {@link
- * ListenerDefaults} value. Register endpoints of your own (without the annotation) with {@link
- * ListenerEndpointRegistry#register}.
+ * ListenerDefaults} value; the settings are checked by the group options' own rules ({@link
+ * GroupOptions}) and applied with {@link #applyTo}. Register endpoints of your own (without the
+ * annotation) with {@link ListenerEndpointRegistry#register}.
  *
  * @param id unique in the registry
  * @param group the consumer group
@@ -52,11 +57,53 @@ public record ListenerEndpoint(
     }
     topics.forEach(Validation::topic);
     topics = List.copyOf(topics);
-    if (deadLetterTopic != null) {
-      Validation.topic(deadLetterTopic);
-    }
     Validation.required("handler", handler);
     description = description == null ? id : description;
+    GroupConfig.Builder check = GroupConfig.builder(group).topics(topics);
+    ListenerDefaults.DEFAULTS.applyTo(check);
+    apply(check, ListenerDefaults.DEFAULTS, id, concurrency, ordering, maxAttempts, backoff);
+    apply(check, deadLetterTopic, ackMode);
+    check.build();
+  }
+
+  /**
+   * Sets this listener's settings on {@code options}, each unset one from {@code defaults}; a
+   * payload that cannot be converted is never retried.
+   */
+  public void applyTo(GroupOptions<?> options, ListenerDefaults defaults) {
+    defaults.applyTo(options);
+    apply(options, defaults, id, concurrency, ordering, maxAttempts, backoff);
+    apply(options, deadLetterTopic, ackMode);
+  }
+
+  private static void apply(
+      GroupOptions<?> options,
+      ListenerDefaults defaults,
+      String id,
+      Integer concurrency,
+      Ordering ordering,
+      Integer maxAttempts,
+      Backoff backoff) {
+    if (concurrency != null) {
+      options.concurrency(concurrency);
+    }
+    if (ordering != null) {
+      options.ordering(ordering);
+    }
+    options.retry(
+        RetryPolicy.maxAttempts(maxAttempts != null ? maxAttempts : defaults.maxAttempts())
+            .backoff(backoff != null ? backoff : defaults.backoff())
+            .notRetryable(MessageConversionException.class));
+    options.member(id);
+  }
+
+  private static void apply(GroupOptions<?> options, String deadLetterTopic, AckMode ackMode) {
+    if (deadLetterTopic != null) {
+      options.deadLetterTopic(deadLetterTopic);
+    }
+    if (ackMode != null) {
+      options.ackMode(ackMode);
+    }
   }
 
   /** A minimal endpoint: every setting from the defaults. */

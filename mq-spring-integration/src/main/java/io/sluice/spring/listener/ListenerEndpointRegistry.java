@@ -3,11 +3,8 @@ package io.sluice.spring.listener;
 import io.sluice.Sluice;
 import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.error.TopicNotFoundException;
-import io.sluice.consumer.AckMode;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerGroupBuilder;
-import io.sluice.consumer.RetryPolicy;
-import io.sluice.spring.core.MessageConversionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -190,29 +187,12 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
     for (String topic : e.topics()) {
       ensureTopic(e, topic);
     }
-    RetryPolicy retry =
-        new RetryPolicy(
-                e.maxAttempts() != null ? e.maxAttempts() : defaults.maxAttempts(),
-                e.backoff() != null ? e.backoff() : defaults.backoff(),
-                List.of())
-            .notRetryable(MessageConversionException.class);
     ConsumerGroupBuilder builder =
         sluice
             .consumer(e.group())
             .subscribe(e.topics().toArray(String[]::new))
-            .concurrency(e.concurrency() != null ? e.concurrency() : defaults.concurrency())
-            .ordering(e.ordering() != null ? e.ordering() : defaults.ordering())
-            .retry(retry)
-            .pollInterval(defaults.pollInterval())
-            .shutdownTimeout(defaults.shutdownTimeout())
-            .member(e.id())
             .handler(e.handler());
-    if (e.deadLetterTopic() != null) {
-      builder.deadLetterTopic(e.deadLetterTopic());
-    }
-    if (e.ackMode() == AckMode.MANUAL) {
-      builder.manualAck();
-    }
+    e.applyTo(builder, defaults);
     customizer.accept(e.id(), builder);
     ConsumerGroup group = builder.start();
     log.info(
