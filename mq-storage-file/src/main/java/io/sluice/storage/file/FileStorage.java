@@ -4,22 +4,26 @@ import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.StaleDeliveryException;
-import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.error.TopicNotFoundException;
-import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
+import io.sluice.spi.AbstractStorage;
 import io.sluice.spi.Ack;
-import io.sluice.spi.AppendWatch;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.AppendRequest;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeadLetterRequest;
-import io.sluice.spi.DeliveryId;
+import io.sluice.spi.ExtendRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
-import io.sluice.spi.Storage;
+import io.sluice.spi.PauseRequest;
+import io.sluice.spi.ReadRequest;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.SeekRequest;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
@@ -28,12 +32,11 @@ import io.sluice.storage.file.internal.log.TopicLog;
 import io.sluice.storage.file.internal.state.AppendPath;
 import io.sluice.storage.file.internal.state.GroupStateStore;
 import io.sluice.storage.file.internal.state.Retention;
+import io.sluice.storage.file.internal.state.Settlements;
 import io.sluice.storage.file.internal.state.StoreFiles;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The embedded file store: one directory, held by one store at a time, with a segmented append-log
@@ -51,19 +54,20 @@ import java.util.function.Supplier;
  * and then acks (a crash between them can duplicate into the dead-letter topic, never lose); no
  * database transactions.
  */
-public final class FileStorage implements Storage {
+public final class FileStorage extends AbstractStorage {
   private static final Capabilities CAPABILITIES =
       new Capabilities("file", true, false, false, false);
 
   private final StoreFiles files;
   private final GroupStateStore state;
+  private final Settlements settle;
   private final AppendPath appends;
-  private final AppendWatchers watchers = new AppendWatchers();
-  private volatile boolean closed;
+  private volatile boolean abandoned;
 
   private FileStorage(StoreFiles files) {
     this.files = files;
     this.state = files.state();
+    this.settle = state.settlements();
     this.appends = new AppendPath(state, files.committer());
   }
 
@@ -85,23 +89,12 @@ public final class FileStorage implements Storage {
     return new FileStorage(StoreFiles.open(config, io));
   }
 
-  private <T> T open(Supplier<T> body) {
-    if (closed) {
-      throw new StorageClosedException("file storage " + files.config().directory());
-    }
-    try {
-      return body.get();
-    } catch (StorageFailedException | io.sluice.api.error.OffsetOutOfRangeException e) {
-      if (closed) {
-        // close() ran under this call and closed its files: say so rather than what it caused
-        throw new StorageClosedException("file storage " + files.config().directory());
-      }
-      throw e;
-    }
+  @Override
+  protected String describe() {
+    return "file storage " + files.config().directory();
   }
 
   private TopicLog topic(String name) {
-    Validation.topic(name);
     TopicLog t = files.topicLogs().get(name);
     if (t == null) {
       throw new TopicNotFoundException(name);
@@ -116,183 +109,141 @@ public final class FileStorage implements Storage {
   // ---------------------------------------------------------------------------------------- topics
 
   @Override
-  public TopicInfo createTopic(String topic, TopicConfig config) {
-    Validation.topic(topic);
-    Validation.required("config", config);
-    return open(() -> files.createTopic(topic, config).info());
+  protected TopicInfo doCreateTopic(String topic, TopicConfig config) {
+    return files.createTopic(topic, config).info();
   }
 
   @Override
-  public TopicInfo growPartitions(String topic, int partitions) {
-    Validation.topic(topic);
-    Validation.partitions(partitions);
-    return open(() -> files.grow(topic(topic), partitions).info());
+  protected TopicInfo doGrowPartitions(String topic, int partitions) {
+    return files.grow(topic(topic), partitions).info();
   }
 
   @Override
-  public TopicInfo describeTopic(String topic) {
-    return open(() -> topic(topic).info());
+  protected TopicInfo doDescribeTopic(String topic) {
+    return topic(topic).info();
   }
 
   @Override
-  public List<TopicInfo> listTopics() {
-    return open(() -> files.topicLogs().values().stream().map(TopicLog::info).toList());
+  protected List<TopicInfo> doListTopics() {
+    return files.topicLogs().values().stream().map(TopicLog::info).toList();
   }
 
   // --------------------------------------------------------------------------------------- produce
 
   @Override
-  public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
-    Validation.topic(topic);
-    Validation.required("batch", batch);
-    List<Receipt> receipts = open(() -> appends.append(topic(topic), batch, now()));
-    if (!receipts.isEmpty()) {
-      watchers.appended(topic);
-    }
-    return receipts;
+  protected List<Receipt> doAppend(AppendRequest request) {
+    return appends.append(topic(request.topic()), request.messages(), now());
   }
 
   @Override
-  public List<StoredMessage> read(String topic, int partition, long fromOffset, int max) {
-    Validation.topic(topic);
-    Validation.atLeast("max", max, 1);
-    return open(() -> topic(topic).partition(partition).read(fromOffset, max));
+  protected List<StoredMessage> doRead(ReadRequest request) {
+    return topic(request.topic())
+        .partition(request.partition())
+        .read(request.fromOffset(), request.max());
+  }
+
+  @Override
+  protected long doOffsetFor(String topic, int partition, Position position) {
+    topic(topic);
+    return state.offsetFor(topic, partition, position);
   }
 
   // ------------------------------------------------------------------------------------ consuming
 
   @Override
-  public List<Lease> claim(ClaimRequest request) {
-    Validation.required("request", request);
-    return open(
-        () -> {
-          topic(request.topic());
-          return state.claim(request);
-        });
-  }
-
-  @Override
-  public BatchResult ack(String group, List<Ack> acks) {
-    Validation.group(group);
-    Validation.required("acks", acks);
-    for (Ack a : acks) {
-      Validation.required("ack", a);
+  protected List<Lease> doClaim(ClaimRequest request) {
+    topic(request.topic());
+    if (files.pauses().isPaused(request.group(), request.topic())) {
+      return List.of();
     }
-    return open(() -> state.ack(group, acks));
+    return state.claim(request);
   }
 
   @Override
-  public void release(
-      String group, DeliveryId delivery, Instant nextVisibleAt, boolean countAttempt) {
-    Validation.group(group);
-    Validation.required("delivery", delivery);
-    Validation.required("nextVisibleAt", nextVisibleAt);
-    open(
-        () -> {
-          state.release(group, delivery, nextVisibleAt, countAttempt);
-          return null;
-        });
-    if (!nextVisibleAt.isAfter(now())) {
-      watchers.appended(delivery.topic());
+  protected BatchResult doMarkStarted(StartRequest request) {
+    return settle.markStarted(request.group(), request.deliveries());
+  }
+
+  @Override
+  protected BatchResult doAck(AckRequest request) {
+    return settle.ack(request.group(), request.acks());
+  }
+
+  @Override
+  protected void doRelease(ReleaseRequest request) {
+    settle.release(request);
+  }
+
+  @Override
+  protected BatchResult doExtendLeases(ExtendRequest request) {
+    return settle.extend(request.group(), request.deliveries(), request.extension());
+  }
+
+  @Override
+  protected Receipt doDeadLetter(DeadLetterRequest request) {
+    if (!settle.isCurrent(request.group(), request.delivery())) {
+      throw new StaleDeliveryException(
+          request.delivery(), "the lease is expired, re-granted or settled");
     }
-  }
-
-  @Override
-  public BatchResult extendLeases(String group, List<DeliveryId> deliveries, Duration extension) {
-    Validation.group(group);
-    Validation.required("deliveries", deliveries);
-    Validation.positive("extension", extension);
-    return open(() -> state.extend(group, deliveries, extension));
-  }
-
-  @Override
-  public Receipt deadLetter(DeadLetterRequest request) {
-    Validation.required("request", request);
-    Receipt receipt =
-        open(
-            () -> {
-              if (!state.isCurrent(request.group(), request.delivery())) {
-                throw new StaleDeliveryException(
-                    request.delivery(), "the lease is expired, re-granted or settled");
-              }
-              TopicLog dlq = files.topicLogs().get(request.deadLetterTopic());
-              if (dlq == null) {
-                dlq = files.createTopicIfAbsent(request.deadLetterTopic(), TopicConfig.defaults());
-              }
-              Receipt r =
-                  appends.append(dlq, List.of(OutgoingMessage.of(request.message())), now()).get(0);
-              state.ack(request.group(), List.of(Ack.of(request.delivery())));
-              return r;
-            });
-    watchers.appended(request.deadLetterTopic());
-    return receipt;
-  }
-
-  @Override
-  public AppendWatch watchAppends(String topic, Runnable listener) {
-    return open(() -> watchers.add(topic, listener));
+    TopicLog dlq = files.topicLogs().get(request.deadLetterTopic());
+    if (dlq == null) {
+      dlq = files.createTopicIfAbsent(request.deadLetterTopic(), TopicConfig.defaults());
+    }
+    Receipt r = appends.append(dlq, List.of(OutgoingMessage.of(request.message())), now()).get(0);
+    settle.ack(request.group(), List.of(Ack.of(request.delivery())));
+    return r;
   }
 
   // --------------------------------------------------------------------------------------- offsets
 
   @Override
-  public long seek(String group, String topic, int partition, Position position) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.required("position", position);
-    return open(
-        () -> {
-          topic(topic).partition(partition);
-          return state.seek(group, topic, partition, position);
-        });
+  protected long doSeek(SeekRequest request) {
+    topic(request.topic()).partition(request.partition());
+    return state.seek(request.group(), request.topic(), request.partition(), request.position());
   }
 
   @Override
-  public List<GroupPartition> groupState(String group, String topic) {
-    Validation.group(group);
-    return open(
-        () -> {
-          topic(topic);
-          return state.groupState(group, topic);
-        });
+  protected List<GroupPartition> doGroupState(String group, String topic) {
+    topic(topic);
+    return state.groupState(group, topic);
   }
 
   @Override
-  public List<String> listGroups(String topic) {
-    return open(
-        () -> {
-          topic(topic);
-          return state.listGroups(topic);
-        });
+  protected List<String> doListGroups(String topic) {
+    topic(topic);
+    return state.listGroups(topic);
   }
 
   @Override
-  public boolean isProcessed(String group, String topic, String processedKey) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.idempotencyKey(processedKey);
-    return open(
-        () -> state.isProcessed(group, topic, processedKey, topic(topic).config().dedupeWindow()));
+  protected boolean doIsProcessed(String group, String topic, String processedKey) {
+    return state.isProcessed(group, topic, processedKey, topic(topic).config().dedupeWindow());
+  }
+
+  @Override
+  protected void doPause(PauseRequest request) {
+    files.pauses().set(request.group(), request.topic(), request.paused());
+  }
+
+  @Override
+  protected boolean doIsPaused(String group, String topic) {
+    return files.pauses().isPaused(group, topic);
   }
 
   // ------------------------------------------------------------------------------------- retention
 
   @Override
-  public long enforceRetention() {
-    return open(
-        () -> {
-          Instant now = now();
-          long removed = 0;
-          try {
-            for (TopicLog t : files.topicLogs().values()) {
-              removed += Retention.apply(t, state, now);
-            }
-          } catch (IOException e) {
-            throw new StorageFailedException("retention failed", e);
-          }
-          state.expire(now);
-          return removed;
-        });
+  protected long doEnforceRetention() {
+    Instant now = now();
+    long removed = 0;
+    try {
+      for (TopicLog t : files.topicLogs().values()) {
+        removed += Retention.apply(t, state, now);
+      }
+    } catch (IOException e) {
+      throw new StorageFailedException("retention failed", e);
+    }
+    state.expire(now);
+    return removed;
   }
 
   // ---------------------------------------------------------------------------------------- status
@@ -303,36 +254,27 @@ public final class FileStorage implements Storage {
   }
 
   @Override
-  public StorageHealth health() {
-    if (closed) {
-      return new StorageHealth(false, "file storage " + files.config().directory() + " is closed");
-    }
+  protected StorageHealth doHealth() {
     Throwable failure = files.failStop().cause();
     return failure == null
-        ? new StorageHealth(true, "file storage " + files.config().directory())
-        : new StorageHealth(
-            false,
-            "file storage "
-                + files.config().directory()
-                + " failed: "
-                + failure
-                + "; reopen it to recover");
+        ? new StorageHealth(true, describe())
+        : new StorageHealth(false, describe() + " failed: " + failure + "; reopen it to recover");
   }
 
-  /** Forces, writes a group-state snapshot, closes files and releases the directory. Idempotent. */
+  /** Forces, writes a group-state snapshot, closes files and releases the directory. */
   @Override
-  public void close() {
-    if (closed) {
-      return;
+  protected void doClose() {
+    if (abandoned) {
+      files.abandon();
+    } else {
+      files.close();
     }
-    closed = true;
-    files.close();
   }
 
   /** Tests: a simulated crash (nothing forced, no snapshot, the lock released). */
   void abandon() {
-    closed = true;
-    files.abandon();
+    abandoned = true;
+    close();
   }
 
   /** Internal: group-commit counters (forces, total nanoseconds) for benchmarks. */
@@ -342,6 +284,6 @@ public final class FileStorage implements Storage {
 
   @Override
   public String toString() {
-    return "FileStorage[" + files.config().directory() + (closed ? ", closed]" : "]");
+    return "FileStorage[" + files.config().directory() + (isClosed() ? ", closed]" : "]");
   }
 }

@@ -3,7 +3,11 @@ package io.sluice.storage.file;
 import io.sluice.api.Message;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The child JVM of the crash tests. {@code hold <dir>}: open the store, print {@code OPEN;}, wait
- * to be killed. {@code produce <dir> <threads> <firstId> <keyed> <sync|os|interval> [resendFile]}:
- * send from several threads until killed, printing {@code S <id>;} before each send and {@code R
- * <id> <partition> <offset> <duplicate>;} after each receipt (a line counts only if it ends with
- * {@code ;}).
+ * to be killed. {@code start <dir> <sync|os|interval>}: append {@link #STARTS} messages, claim them
+ * all, mark the first half started, print {@code STARTED;} and wait to be killed. {@code produce
+ * <dir> <threads> <firstId> <keyed> <sync|os|interval> [resendFile]}: send from several threads
+ * until killed, printing {@code S <id>;} before each send and {@code R <id> <partition> <offset>
+ * <duplicate>;} after each receipt (a line counts only if it ends with {@code ;}).
  */
 public final class ChildProducer {
   static final String TOPIC = "crash";
   static final int PARTITIONS = 2;
+  static final int STARTS = 10;
 
   private static final ReentrantLock OUT = new ReentrantLock();
   private static final PrintStream STDOUT =
@@ -31,10 +37,11 @@ public final class ChildProducer {
   private ChildProducer() {}
 
   public static void main(String[] args) throws Exception {
+    String policy = args[0].equals("start") ? args[2] : args.length > 5 ? args[5] : "sync";
     Durability durability =
-        args.length > 5 && args[5].equals("os")
+        policy.equals("os")
             ? Durability.OS
-            : args.length > 5 && args[5].equals("interval")
+            : policy.equals("interval")
                 ? Durability.interval(java.time.Duration.ofMillis(50))
                 : Durability.SYNC;
     FileStorage store =
@@ -42,6 +49,12 @@ public final class ChildProducer {
             FileStorageConfig.builder(Path.of(args[1])).durability(durability).build());
     if (args[0].equals("hold")) {
       print("OPEN;");
+      new java.util.concurrent.CountDownLatch(1).await();
+      return;
+    }
+    if (args[0].equals("start")) {
+      startHalf(store);
+      print("STARTED;");
       new java.util.concurrent.CountDownLatch(1).await();
       return;
     }
@@ -68,6 +81,18 @@ public final class ChildProducer {
     for (Thread t : running) {
       t.join();
     }
+  }
+
+  /** Claims {@link #STARTS} messages of partition 0 and marks the first half started. */
+  private static void startHalf(FileStorage store) {
+    store.createTopic(TOPIC, TopicConfig.partitions(1));
+    for (long id = 0; id < STARTS; id++) {
+      store.append(TOPIC, List.of(OutgoingMessage.of(message(id, false))));
+    }
+    List<Lease> leases =
+        store.claim(ClaimRequest.of("g", TOPIC, STARTS, java.time.Duration.ofMinutes(5)));
+    List<DeliveryId> half = leases.subList(0, STARTS / 2).stream().map(Lease::id).toList();
+    store.markStarted(new StartRequest("g", half));
   }
 
   private static void send(FileStorage store, long id, boolean keyed) {

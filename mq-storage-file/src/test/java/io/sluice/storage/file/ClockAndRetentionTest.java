@@ -14,6 +14,8 @@ import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.tck.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,11 +34,17 @@ class ClockAndRetentionTest {
     return s.claim(ClaimRequest.of("g", TOPIC, max, LEASE));
   }
 
+  /** Their handlers start: each lease counts its attempt. */
+  private static void started(FileStorage s, List<Lease> leases) {
+    s.markStarted(new StartRequest("g", leases.stream().map(Lease::id).toList()));
+  }
+
   @Test
   void clockJumpForwardAnHourExpiresLeasesAndFencesTheOldHolder() {
     try (FileStorage s = StoreFixture.withTopic(open(config(dir, clock)))) {
       batch(s, 0, 3);
       List<Lease> first = claim(s, 3);
+      started(s, first);
       clock.advance(Duration.ofHours(1));
       List<Lease> again = claim(s, 3);
       assertThat(again).extracting(Lease::attempt).containsOnly(2);
@@ -109,8 +117,9 @@ class ClockAndRetentionTest {
     try (FileStorage s = StoreFixture.withTopic(open(config(dir, clock)))) {
       batch(s, 0, 4);
       leases = claim(s, 4);
+      started(s, leases);
       s.ack("g", List.of(Ack.of(leases.get(0).id()), Ack.of(leases.get(2).id())));
-      s.release("g", leases.get(3).id(), clock.instant().plusSeconds(60), true);
+      s.release(new ReleaseRequest("g", leases.get(3).id(), Duration.ofSeconds(60), true));
       s.abandon();
     }
     try (FileStorage s = open(config(dir, clock))) {

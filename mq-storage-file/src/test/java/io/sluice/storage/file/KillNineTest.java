@@ -3,6 +3,8 @@ package io.sluice.storage.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.Lease;
 import io.sluice.spi.StoredMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * F1 and F1b: a child JVM sends with {@code SYNC} from 1 to 8 threads and is killed with SIGKILL at
@@ -74,6 +78,28 @@ class KillNineTest {
       }
       sent.addAll(r.sent());
       verify(receipts, true);
+    }
+  }
+
+  /**
+   * Attempts count handler starts: a start marked just before the process dies keeps its attempt
+   * under every policy (the journal write reaches the OS before markStarted returns), and a claim
+   * alone counts none.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "os", "interval"})
+  void aStartMarkedRightBeforeKillNineKeepsItsAttempt(String policy) throws Exception {
+    try (ChildJvm child = new ChildJvm("start", dir.toString(), policy)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> child.lines.contains("STARTED"));
+      child.kill();
+    }
+    try (FileStorage s = FileStorage.open(FileStorageConfig.builder(dir).build())) {
+      List<Lease> again =
+          s.claim(ClaimRequest.of("g", ChildProducer.TOPIC, 100, Duration.ofMinutes(1)));
+      int half = ChildProducer.STARTS / 2;
+      assertThat(again).hasSize(ChildProducer.STARTS);
+      assertThat(again.subList(0, half)).extracting(Lease::attempt).containsOnly(2);
+      assertThat(again.subList(half, 2 * half)).extracting(Lease::attempt).containsOnly(1);
     }
   }
 

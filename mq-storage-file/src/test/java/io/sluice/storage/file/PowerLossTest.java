@@ -13,6 +13,7 @@ import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.tck.SettableClock;
 import java.nio.file.Path;
@@ -64,6 +65,25 @@ class PowerLossTest {
       }
     }
     assertThat(filesCut).as("the simulated power loss dropped unforced data").isPositive();
+  }
+
+  /** Under {@code SYNC} a start mark is forced before markStarted returns, like an ack. */
+  @Test
+  void syncKeepsStartMarksOnPowerLoss() throws Exception {
+    FaultyIo io = new FaultyIo();
+    FileStorage s = open(config(dir, clock), io);
+    s.createTopic(TOPIC, TopicConfig.partitions(1));
+    for (int i = 0; i < 4; i++) {
+      s.append(TOPIC, List.of(OutgoingMessage.of(Message.of("m" + i))));
+    }
+    List<Lease> leases = s.claim(ClaimRequest.of("g", TOPIC, 4, Duration.ofMinutes(5)));
+    s.markStarted(new StartRequest("g", List.of(leases.get(0).id(), leases.get(1).id())));
+    s.abandon();
+    io.losePower(random, 300);
+    try (FileStorage after = open(config(dir, clock))) {
+      List<Lease> again = after.claim(ClaimRequest.of("g", TOPIC, 4, Duration.ofMinutes(5)));
+      assertThat(again).extracting(Lease::attempt).containsExactly(2, 2, 1, 1);
+    }
   }
 
   /** Acks a few messages of partition 0 (durably, under SYNC); returns the committed offset. */

@@ -112,12 +112,12 @@ public final class TopicLog {
     return Math.floorMod(nextUnkeyed.getAndIncrement(), partitions.length);
   }
 
-  /** The configuration and each partition's retained range. */
+  /** The configuration and each partition's retained range and bytes (its segment files). */
   public TopicInfo info() {
     SegmentSet[] all = partitions;
     List<PartitionInfo> infos = new ArrayList<>(all.length);
     for (SegmentSet s : all) {
-      infos.add(new PartitionInfo(s.partition(), s.logStart(), s.endOffset()));
+      infos.add(new PartitionInfo(s.partition(), s.logStart(), s.endOffset(), s.sizeBytes()));
     }
     return new TopicInfo(name, config, infos);
   }

@@ -8,7 +8,10 @@ import java.time.Instant;
  * guards it.
  */
 final class Entry {
-  /** Examined but never claimed: held back by its key or its {@code deliverAt}. */
+  /**
+   * Never claimed: waiting for its {@code deliverAt}, or the next message of a key whose earlier
+   * message is done (promoted from the key's queue, {@link PartitionCursor#promote}).
+   */
   static final int PENDING = 0;
 
   /** Leased to a member until {@link #leaseExpiry}. */
@@ -22,7 +25,15 @@ final class Entry {
 
   final long offset;
   int state;
+
+  /**
+   * Attempts counted: handler starts (and failures reported unstarted) of this and earlier grants.
+   */
   int attempts;
+
+  /** Whether the current grant's handler started (its attempt is counted); reset by each grant. */
+  boolean started;
+
   Instant firstDeliveredAt;
   long token;
   Instant grantedAt;
@@ -30,15 +41,9 @@ final class Entry {
   Instant nextVisible;
   Instant deliverAt;
   String key;
+
+  /** Whether {@link #key} and {@link #deliverAt} are known (false for a replayed entry). */
   boolean keyKnown;
-
-  /**
-   * Examined while its key was held (counted in {@link PartitionCursor#heldBack} until granted).
-   */
-  boolean heldBack;
-
-  /** A held-back message as read when examined, so its grant needs no read; null otherwise. */
-  io.sluice.spi.StoredMessage message;
 
   Entry(long offset) {
     this.offset = offset;

@@ -2,18 +2,13 @@ package io.sluice.storage.file.internal.state;
 
 import io.sluice.api.Position;
 import io.sluice.api.error.OffsetOutOfRangeException;
-import io.sluice.api.error.StaleDeliveryException;
-import io.sluice.spi.Ack;
-import io.sluice.spi.BatchResult;
 import io.sluice.spi.ClaimRequest;
-import io.sluice.spi.DeliveryId;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
 import io.sluice.storage.file.internal.log.FailStop;
 import io.sluice.storage.file.internal.log.FileIo;
 import io.sluice.storage.file.internal.log.GroupCommitter;
 import io.sluice.storage.file.internal.log.SegmentSet;
-import io.sluice.storage.file.internal.state.StateRecord.EntryState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Every consumer group's state, the producer dedupe window and the processed keys, in memory, made
  * durable through the {@link StateJournal}. Leases are not persisted: a message leased at a crash
- * is visible again after the restart, with the attempt its claim counted.
+ * is visible again after the restart, with the attempts its handler starts counted (a claim counts
+ * none and journals nothing but the cursor of a partition the group starts consuming).
  *
- * <p>Under {@code SYNC} acks, releases and seeks return after the group commit's force of the
- * journal; claims do not wait (their attempt counts are forced with the next force).
+ * <p>Every change is written to the journal (a write to the OS, so it survives the death of the
+ * process) before the call returns. Under {@code SYNC} starts, acks, releases and seeks also wait
+ * for the group commit's force of the journal.
  */
 public final class GroupStateStore {
   private final StateJournal journal;
@@ -50,6 +47,7 @@ public final class GroupStateStore {
   private volatile long journalLimit = Long.MAX_VALUE;
   private volatile Runnable onJournalFull = () -> {};
   private final AtomicLong tokens;
+  private final Settlements settlements = new Settlements(this);
   final long epoch;
 
   private GroupStateStore(
@@ -108,7 +106,8 @@ public final class GroupStateStore {
     this.journalLimit = limit;
   }
 
-  private void write(List<? extends StateRecord> records) {
+  /** Appends records to the journal (asking for compaction when it is full). */
+  void write(List<? extends StateRecord> records) {
     journal.append(records);
     if (journal.size() > journalLimit && compactionAsked.compareAndSet(false, true)) {
       onJournalFull.run();
@@ -122,9 +121,27 @@ public final class GroupStateStore {
         .computeIfAbsent(group, g -> new GroupTopic(g, topic));
   }
 
-  private GroupTopic existing(String group, String topic) {
+  /** The group state of one group in one topic, or null if it has none. */
+  GroupTopic existing(String group, String topic) {
     Map<String, GroupTopic> byGroup = groups.get(topic);
     return byGroup == null ? null : byGroup.get(group);
+  }
+
+  /** Under {@code SYNC}, waits until the group commit forced what the journal holds now. */
+  void awaitForce() {
+    if (committer != null) {
+      GroupCommitter.await(committer.request(journal));
+    }
+  }
+
+  /** The store clock's time. */
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Starts, acks, releases and extensions of leases. */
+  public Settlements settlements() {
+    return settlements;
   }
 
   /** A topic's producer dedupe window. */
@@ -169,125 +186,12 @@ public final class GroupStateStore {
     return out;
   }
 
-  /** See {@link io.sluice.spi.Storage#ack}. */
-  public BatchResult ack(String group, List<Ack> acks) {
-    int applied = 0;
-    List<DeliveryId> rejected = new ArrayList<>();
-    List<StateRecord> records = new ArrayList<>();
-    Map<String, List<Ack>> byTopic = new HashMap<>();
-    Map<Integer, List<EntryState>> done = new HashMap<>();
-    List<StateRecord> processed = new ArrayList<>();
-    for (Ack a : acks) {
-      byTopic.computeIfAbsent(a.delivery().topic(), t -> new ArrayList<>()).add(a);
-    }
-    for (Map.Entry<String, List<Ack>> t : byTopic.entrySet()) {
-      GroupTopic g = existing(group, t.getKey());
-      if (g == null) {
-        t.getValue().forEach(a -> rejected.add(a.delivery()));
-        continue;
-      }
-      g.lock.lock();
-      try {
-        Instant now = clock.instant();
-        for (Ack a : t.getValue()) {
-          Entry e = g.current(a.delivery(), now);
-          if (e == null) {
-            rejected.add(a.delivery());
-            continue;
-          }
-          done.computeIfAbsent(a.delivery().partition(), k -> new ArrayList<>())
-              .add(g.complete(a.delivery(), e));
-          if (a.processedKey() != null) {
-            g.processed.put(a.processedKey(), now);
-            processed.add(new StateRecord.Processed(group, g.topic, a.processedKey(), now));
-          }
-          applied++;
-        }
-        for (Map.Entry<Integer, List<EntryState>> d : done.entrySet()) {
-          records.add(new StateRecord.Entries(group, g.topic, d.getKey(), d.getValue()));
-        }
-        records.addAll(processed); // after the acks they belong to, as before
-        write(records);
-      } finally {
-        g.lock.unlock();
-      }
-      records.clear();
-      done.clear();
-      processed.clear();
-    }
-    if (applied > 0 && committer != null) {
-      GroupCommitter.await(committer.request(journal));
-    }
-    return new BatchResult(applied, rejected);
-  }
-
-  /** Whether {@code id} names the current, unexpired grant. */
-  public boolean isCurrent(String group, DeliveryId id) {
-    GroupTopic g = existing(group, id.topic());
-    if (g == null) {
-      return false;
-    }
-    g.lock.lock();
-    try {
-      return g.current(id, clock.instant()) != null;
-    } finally {
-      g.lock.unlock();
-    }
-  }
-
-  /** See {@link io.sluice.spi.Storage#release}. */
-  public void release(String group, DeliveryId id, Instant nextVisible, boolean countAttempt) {
-    GroupTopic g = existing(group, id.topic());
-    List<StateRecord> records = new ArrayList<>(1);
-    if (g != null) {
-      g.lock.lock();
-      try {
-        Entry e = g.current(id, clock.instant());
-        if (e != null) {
-          records.add(g.release(id, e, nextVisible, countAttempt));
-          write(records);
-        }
-      } finally {
-        g.lock.unlock();
-      }
-    }
-    if (records.isEmpty()) {
-      throw new StaleDeliveryException(id, "the lease is expired, re-granted or settled");
-    }
-    if (committer != null) {
-      GroupCommitter.await(committer.request(journal));
-    }
-  }
-
-  /** See {@link io.sluice.spi.Storage#extendLeases}. */
-  public BatchResult extend(String group, List<DeliveryId> ids, Duration extension) {
-    int applied = 0;
-    List<DeliveryId> rejected = new ArrayList<>();
-    for (DeliveryId id : ids) {
-      GroupTopic g = id == null ? null : existing(group, id.topic());
-      if (g == null) {
-        rejected.add(id);
-        continue;
-      }
-      g.lock.lock();
-      try {
-        Instant now = clock.instant();
-        Entry e = g.current(id, now);
-        if (e == null) {
-          rejected.add(id);
-        } else {
-          e.grantedAt = now;
-          e.leaseExpiry = GroupTopic.plus(now, extension);
-          applied++;
-        }
-      } finally {
-        g.lock.unlock();
-      }
-    }
-    return new BatchResult(applied, rejected);
-  }
-
   // --------------------------------------------------------------------------------------- offsets
+
+  /** See {@link io.sluice.spi.Storage#offsetFor}: what a position resolves to now. */
+  public long offsetFor(String topic, int partition, Position position) {
+    return GroupTopic.startOffset(logs.partition(topic, partition), position);
+  }
 
   /** See {@link io.sluice.spi.Storage#seek}. */
   public long seek(String group, String topic, int partition, Position position) {
@@ -309,9 +213,7 @@ public final class GroupStateStore {
     } finally {
       g.lock.unlock();
     }
-    if (committer != null) {
-      GroupCommitter.await(committer.request(journal));
-    }
+    awaitForce();
     return offset;
   }
 
@@ -324,7 +226,9 @@ public final class GroupStateStore {
     for (int p = 0; p < n; p++) {
       SegmentSet log = logs.partition(topic, p);
       long committed = log.logStart();
+      long end = log.endOffset();
       int inFlight = 0;
+      long doneAbove = 0;
       if (g != null) {
         g.lock.lock();
         try {
@@ -332,12 +236,14 @@ public final class GroupStateStore {
           if (c != null) {
             committed = Math.max(c.committed, log.logStart());
             inFlight = c.inFlight(now);
+            doneAbove = c.doneFrom(committed);
           }
         } finally {
           g.lock.unlock();
         }
       }
-      out.add(new GroupPartition(p, committed, log.endOffset(), inFlight));
+      long lag = Math.max(0, end - committed - doneAbove);
+      out.add(new GroupPartition(p, committed, end, inFlight, lag));
     }
     return out;
   }

@@ -30,12 +30,17 @@ final class GroupTopic {
   private static final int SCAN_BUDGET = 10_000;
 
   /**
-   * KEY_ORDERED: stop examining new messages while this many are already held back by their keys.
-   * Every KEY_ORDERED claim walks the held-back entries, so without a bound a backlog of a few hot
-   * keys made each claim walk thousands of them (4 k msg/s measured); later keys wait their turn.
-   * Held-back messages are kept decoded (at most this many per group and partition).
+   * KEY_ORDERED: stop examining new messages while this many wait behind their keys in one
+   * partition (8 bytes each in {@link PartitionCursor#waiting}), so a key held for a long time
+   * cannot grow a group's memory without bound; other keys flow until then.
    */
-  static final int MAX_HELD_BACK = 256;
+  static final int MAX_WAITING = 100_000;
+
+  /** Messages to read are read together when at most this many offsets apart. */
+  private static final int RUN_GAP = 64;
+
+  /** The longest run read at once, in offsets. */
+  private static final int RUN_MAX = 2_000;
 
   final String group;
   final String topic;
@@ -76,7 +81,10 @@ final class GroupTopic {
     return rotation++;
   }
 
-  /** Claims from one partition into {@code out}; journal records go to {@code journal}. */
+  /**
+   * Claims from one partition into {@code out}. A claim counts no attempt, so the only record it
+   * journals (into {@code journal}) is the cursor of a partition the group starts consuming.
+   */
   void claimFrom(
       SegmentSet log,
       ClaimRequest request,
@@ -88,20 +96,16 @@ final class GroupTopic {
     PartitionCursor c = cursor(log, request.startPosition(), journal);
     boolean keyOrdered = request.ordering() == Ordering.KEY_ORDERED;
     Set<String> held = keyOrdered ? new HashSet<>() : null;
-    List<EntryState> granted = new ArrayList<>();
     int before = out.size();
     if (c.lastClaim != null && now.isBefore(c.lastClaim)) {
       c.wakeAt = null;
     }
     c.lastClaim = now;
     if (keyOrdered || c.wakeAt == null || !now.isBefore(c.wakeAt)) {
-      claimEntries(log, c, request, now, limit, held, tokens, out, granted);
+      claimEntries(log, c, request, now, limit, held, tokens, out);
     }
     if (out.size() - before < limit) {
-      claimNew(log, c, request, now, limit - (out.size() - before), held, tokens, out, granted);
-    }
-    if (!granted.isEmpty()) {
-      journal.add(new StateRecord.Entries(group, topic, log.partition(), granted));
+      claimNew(log, c, request, now, limit - (out.size() - before), held, tokens, out);
     }
   }
 
@@ -113,8 +117,7 @@ final class GroupTopic {
       int limit,
       Set<String> held,
       AtomicLong tokens,
-      List<Lease> out,
-      List<EntryState> granted) {
+      List<Lease> out) {
     Instant wake = null;
     boolean complete = true;
     int taken = 0;
@@ -132,6 +135,7 @@ final class GroupTopic {
       if (held != null && !e.keyKnown) {
         m = log.read(e.offset, 1).get(0);
         e.key = m.message().key();
+        e.deliverAt = m.message().deliverAt();
         e.keyKnown = true;
       }
       if (held != null && e.key != null && !held.add(e.key)) {
@@ -143,7 +147,7 @@ final class GroupTopic {
         continue;
       }
       chosen.add(e);
-      known.add(m != null ? m : e.message);
+      known.add(m);
       taken++;
     }
     try {
@@ -154,20 +158,16 @@ final class GroupTopic {
     }
     for (int i = 0; i < chosen.size(); i++) {
       Entry e = chosen.get(i);
-      if (e.heldBack) {
-        e.heldBack = false;
-        e.message = null;
-        c.heldBack--;
-      }
-      out.add(grant(e, known.get(i), request.lease(), now, tokens, granted));
+      out.add(grant(e, known.get(i), request.lease(), now, tokens));
       wake = wake == null || e.leaseExpiry.isBefore(wake) ? e.leaseExpiry : wake;
     }
     c.wakeAt = complete && held == null ? (wake == null ? Instant.MAX : wake) : null;
   }
 
   /**
-   * Fills the messages not yet known with one read per run of consecutive offsets (a redelivery
-   * after a restart or a mass lease expiry reads ranges, not one batch per message).
+   * Fills the messages not yet known with one read per run of nearby offsets (a redelivery after a
+   * restart or a mass lease expiry, or the next messages of interleaved keys, read ranges, not one
+   * batch per message).
    */
   private static void readRuns(SegmentSet log, List<Entry> chosen, List<StoredMessage> known) {
     int i = 0;
@@ -176,15 +176,17 @@ final class GroupTopic {
         i++;
         continue;
       }
+      long first = chosen.get(i).offset;
       int j = i + 1;
       while (j < chosen.size()
           && known.get(j) == null
-          && chosen.get(j).offset == chosen.get(j - 1).offset + 1) {
+          && chosen.get(j).offset - chosen.get(j - 1).offset <= RUN_GAP
+          && chosen.get(j).offset - first < RUN_MAX) {
         j++;
       }
-      List<StoredMessage> run = log.read(chosen.get(i).offset, j - i);
+      List<StoredMessage> run = log.read(first, (int) (chosen.get(j - 1).offset - first + 1));
       for (int k = i; k < j; k++) {
-        known.set(k, run.get(k - i));
+        known.set(k, run.get((int) (chosen.get(k).offset - first)));
       }
       i = j;
     }
@@ -198,13 +200,12 @@ final class GroupTopic {
       int limit,
       Set<String> held,
       AtomicLong tokens,
-      List<Lease> out,
-      List<EntryState> granted) {
+      List<Lease> out) {
     int taken = 0;
     int budget = SCAN_BUDGET;
     while (taken < limit
         && budget > 0
-        && c.heldBack < MAX_HELD_BACK
+        && c.waitingCount < MAX_WAITING
         && c.scanFrom < log.endOffset()) {
       List<StoredMessage> batch;
       try {
@@ -215,53 +216,48 @@ final class GroupTopic {
       }
       for (StoredMessage m : batch) {
         long o = m.offset();
-        if (taken >= limit || budget <= 0 || c.heldBack >= MAX_HELD_BACK) {
+        if (taken >= limit || budget <= 0 || c.waitingCount >= MAX_WAITING) {
           return;
         }
         c.scanFrom = o + 1;
         if (c.entries.containsKey(o)) {
           continue;
         }
+        String key = m.message().key();
+        if (held != null && key != null && !held.add(key)) {
+          c.hold(key, o, m.message().deliverAt());
+          budget--;
+          continue;
+        }
         Entry e = new Entry(o);
-        e.key = m.message().key();
+        e.key = key;
         e.keyKnown = true;
         e.deliverAt = m.message().deliverAt();
         c.entries.put(o, e);
-        boolean blocked = held != null && e.key != null && !held.add(e.key);
-        if (blocked) {
-          e.heldBack = true;
-          e.message = m;
-          c.heldBack++;
-        }
-        if (blocked || !e.visibleAt(now)) {
+        if (!e.visibleAt(now)) {
           budget--;
           c.wake(e.deliverAt);
           continue;
         }
-        out.add(grant(e, m, request.lease(), now, tokens, granted));
+        out.add(grant(e, m, request.lease(), now, tokens));
         c.wake(e.leaseExpiry);
         taken++;
       }
     }
   }
 
+  /** Leases a message; its attempt number is the attempts counted so far plus one. */
   private static Lease grant(
-      Entry e,
-      StoredMessage m,
-      Duration lease,
-      Instant now,
-      AtomicLong tokens,
-      List<EntryState> granted) {
+      Entry e, StoredMessage m, Duration lease, Instant now, AtomicLong tokens) {
     e.state = Entry.LEASED;
-    e.attempts++;
+    e.started = false;
     e.firstDeliveredAt = e.firstDeliveredAt == null ? now : e.firstDeliveredAt;
     e.token = tokens.incrementAndGet();
     e.grantedAt = now;
     e.leaseExpiry = plus(now, lease);
     e.nextVisible = null;
-    granted.add(e.persisted());
     DeliveryId id = new DeliveryId(m.topic(), m.partition(), m.offset(), e.token);
-    return new Lease(id, m, e.attempts, e.leaseExpiry, e.firstDeliveredAt);
+    return new Lease(id, m, e.attempts + 1, e.leaseExpiry, e.firstDeliveredAt);
   }
 
   static Instant plus(Instant t, Duration d) {
@@ -289,18 +285,39 @@ final class GroupTopic {
     e.leaseExpiry = null;
     PartitionCursor c = cursors.get(id.partition());
     EntryState s = e.persisted();
+    c.promote(e.key);
     c.advance();
     return s;
   }
 
-  /** Ends a current grant; visible again at {@code nextVisible}. */
+  /**
+   * Counts the attempt of a current grant whose handler starts, once per grant; returns whether it
+   * counted (the caller journals the entry's state).
+   */
+  static boolean start(Entry e) {
+    if (e.started) {
+      return false;
+    }
+    e.started = true;
+    e.attempts++;
+    return true;
+  }
+
+  /**
+   * Ends a current grant; visible again at {@code nextVisible}. A failed attempt ({@code
+   * countAttempt}) counts unless the grant was started; a delivery handed back unprocessed takes
+   * back the attempt its start counted.
+   */
   StateRecord release(DeliveryId id, Entry e, Instant nextVisible, boolean countAttempt) {
+    if (countAttempt && !e.started) {
+      e.attempts++;
+    } else if (!countAttempt && e.started) {
+      e.attempts = Math.max(0, e.attempts - 1);
+    }
+    e.started = false;
     e.state = Entry.RETRY;
     e.leaseExpiry = null;
     e.nextVisible = nextVisible;
-    if (!countAttempt) {
-      e.attempts = Math.max(0, e.attempts - 1);
-    }
     cursors.get(id.partition()).wake(nextVisible);
     return new StateRecord.Entries(group, topic, id.partition(), List.of(e.persisted()));
   }

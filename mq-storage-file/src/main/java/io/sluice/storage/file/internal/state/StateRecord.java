@@ -24,7 +24,8 @@ public sealed interface StateRecord {
    *
    * @param offset the message
    * @param done acked (the committed offset advances over contiguous done messages)
-   * @param attempts claims counted so far
+   * @param attempts attempts counted so far: handler starts, and failed attempts released without a
+   *     start (a journal written before attempts counted starts holds the claims counted)
    * @param firstDeliveredAt first claim, or null
    * @param nextVisible not claimable before this (a retry's backoff), or null
    */

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything an open file store holds: the directory lock, the topics and their logs, the group
  * state, the group committer and the background thread (retention, state compaction, and the {@code
- * INTERVAL} flush). Layout: {@code <dir>/LOCK}, {@code <dir>/topics/<topic>/...}, {@code
- * <dir>/state/...}.
+ * INTERVAL} flush). Layout: {@code <dir>/LOCK}, {@code <dir>/pauses}, {@code
+ * <dir>/topics/<topic>/...}, {@code <dir>/state/...}.
  */
 public final class StoreFiles implements LogView {
   private static final Logger LOG = LoggerFactory.getLogger(StoreFiles.class);
@@ -48,6 +48,7 @@ public final class StoreFiles implements LogView {
   private final ReentrantLock topicLock = new ReentrantLock();
   private final ScheduledExecutorService background;
   private GroupStateStore state;
+  private Pauses pauses;
 
   private StoreFiles(FileStorageConfig config, FileIo io, DirectoryLock lock) {
     this.config = config;
@@ -110,6 +111,7 @@ public final class StoreFiles implements LogView {
         }
       }
     }
+    pauses = Pauses.open(io, config.directory(), failStop);
     state =
         GroupStateStore.open(
             io,
@@ -150,6 +152,11 @@ public final class StoreFiles implements LogView {
   /** The consumer-group state. */
   public GroupStateStore state() {
     return state;
+  }
+
+  /** The paused consumer groups. */
+  public Pauses pauses() {
+    return pauses;
   }
 
   /** Topics by name. */
