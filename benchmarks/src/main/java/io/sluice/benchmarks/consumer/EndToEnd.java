@@ -5,10 +5,18 @@ import io.sluice.Sluice;
 import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.Producer;
+import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.benchmarks.file.FileStorageBenchmark;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
+import io.sluice.spi.Ack;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.Storage;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorage;
@@ -33,17 +41,23 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li>{@code drain}: preload {@code count} messages of {@code size} bytes into a topic of 4
- *       partitions, then time one consumer group draining them with a no-op handler and per-message
- *       (auto) acks.
+ *       partitions; drain them through the SPI alone (one thread: claims of 1,000, then one ack
+ *       call per claim; then again with one {@code markStarted} call per claim as well, the least
+ *       the runtime must do), each in its own group; then time one consumer group draining them
+ *       through the runtime with a no-op handler and per-message (auto) acks, and print its ratio
+ *       to the SPI path with starts.
  *   <li>{@code latency}: send {@code rate} messages per second for {@code seconds}, each carrying
  *       its send time; the consumer records send-to-handler latency; prints p50/p99/p99.9.
  *   <li>{@code send}: one thread sends {@code count} messages one at a time, first with the
  *       blocking {@code send}, then with {@code sendAsync(...).join()} (which waits for the default
  *       1 ms linger); prints the rate and p50/p99 of each.
+ *   <li>{@code send-async}: one thread calls {@code sendAsync} for each of {@code count} messages
+ *       without waiting (the producer coalesces them), then waits for the last; beside it, the raw
+ *       limit of the same store: one thread appending pre-built batches of 1,000 through the SPI.
  * </ul>
  *
- * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency|send> [count|rate] [seconds]
- * [lingerMicros]} (the producer's linger in latency mode, default 1,000 µs as in {@code
+ * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency|send|send-async> [count|rate]
+ * [seconds] [lingerMicros]} (the producer's linger in latency mode, default 1,000 µs as in {@code
  * ProducerConfig.DEFAULT}).
  */
 public final class EndToEnd {
@@ -63,6 +77,8 @@ public final class EndToEnd {
         drain(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
       } else if (mode.equals("send")) {
         sends(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 5_000);
+      } else if (mode.equals("send-async")) {
+        asyncSends(sluice, backend, args.length > 2 ? Integer.parseInt(args[2]) : 5_000_000);
       } else {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
@@ -116,6 +132,8 @@ public final class EndToEnd {
     System.out.printf(
         "%s: preloaded %,d x %d B in %.1f s (%,.0f msg/s)%n",
         backend, count, SIZE, loadSeconds, count / loadSeconds);
+    drainThroughSpi(sluice.storage(), backend, "spi-ack", false);
+    double spi = drainThroughSpi(sluice.storage(), backend, "spi-start-ack", true);
     AtomicLong handled = new AtomicLong();
     AtomicLong stale = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -151,11 +169,85 @@ public final class EndToEnd {
     double seconds = (System.nanoTime() - start) / 1e9;
     g.close();
     System.out.printf(
-        "%s: drained %,d messages (handled %,d, stale %,d, errors %,d) in %.2f s = %,.0f msg/s%n",
-        backend, count, handled.get(), stale.get(), errors.get(), seconds, count / seconds);
+        "%s: drained %,d messages (handled %,d, stale %,d, errors %,d) in %.2f s = %,.0f msg/s"
+            + " (%.0f%% of the SPI path with starts)%n",
+        backend,
+        count,
+        handled.get(),
+        stale.get(),
+        errors.get(),
+        seconds,
+        count / seconds,
+        100 * count / seconds / spi);
     if (lastError.get() != null) {
       lastError.get().printStackTrace(System.out);
     }
+  }
+
+  /**
+   * Drains the preloaded topic through the SPI alone in one thread, for group {@code group}: claims
+   * of 1,000, one ack call per claim, and (when {@code start}) one {@code markStarted} call per
+   * claim before it. Returns messages per second.
+   */
+  private static double drainThroughSpi(
+      Storage storage, String backend, String group, boolean start) {
+    long t0 = System.nanoTime();
+    long n = 0;
+    while (true) {
+      List<Lease> leases =
+          storage.claim(ClaimRequest.of(group, "bench", 1_000, Duration.ofMinutes(1)));
+      if (leases.isEmpty()) {
+        break;
+      }
+      List<DeliveryId> ids = new ArrayList<>(leases.size());
+      List<Ack> acks = new ArrayList<>(leases.size());
+      for (Lease l : leases) {
+        ids.add(l.id());
+        acks.add(Ack.of(l.id()));
+      }
+      if (start) {
+        storage.markStarted(new StartRequest(group, ids));
+      }
+      storage.ack(new AckRequest(group, acks));
+      n += leases.size();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%s: SPI path, one thread, claim 1,000 + %s: %,d messages in %.2f s = %,.0f msg/s%n",
+        backend, start ? "markStarted + ack" : "ack", n, seconds, n / seconds);
+    return n / seconds;
+  }
+
+  private static void asyncSends(Sluice sluice, String backend, int count) {
+    sluice.admin().createTopic("raw", TopicConfig.partitions(PARTITIONS));
+    sluice.admin().createTopic("async", TopicConfig.partitions(PARTITIONS));
+    Message message = Message.of(new byte[SIZE]);
+    List<OutgoingMessage> batch = new ArrayList<>(1_000);
+    for (int i = 0; i < 1_000; i++) {
+      batch.add(OutgoingMessage.of(message));
+    }
+    Producer producer = sluice.producer();
+    for (int i = 0; i < 200_000; i++) {
+      producer.sendAsync("async", message); // warm-up
+    }
+    producer.flush();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < count; i += 1_000) {
+      sluice.storage().append("raw", batch);
+    }
+    double raw = count / ((System.nanoTime() - t0) / 1e9);
+    t0 = System.nanoTime();
+    CompletableFuture<Receipt> last = null;
+    for (int i = 0; i < count; i++) {
+      last = producer.sendAsync("async", message);
+    }
+    last.join();
+    producer.flush();
+    double async = count / ((System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "%s: one thread, %,d x sendAsync: %,.0f msg/s (%.0f%% of the raw limit: one thread"
+            + " appending batches of 1,000 through the SPI, %,.0f msg/s)%n",
+        backend, count, async, 100 * async / raw, raw);
   }
 
   private static void latency(

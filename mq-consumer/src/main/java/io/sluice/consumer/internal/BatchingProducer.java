@@ -40,6 +40,7 @@ public final class BatchingProducer implements Producer {
   private final Condition changed = lock.newCondition();
   private volatile int waiters;
   private volatile boolean closed;
+  private String validTopic; // the last topic name checked (a benign race: names are immutable)
 
   /** A producer over {@code storage}; its batcher thread starts at once. */
   public BatchingProducer(Storage storage, ProducerConfig config, InstantSource clock) {
@@ -73,7 +74,7 @@ public final class BatchingProducer implements Producer {
     if (messages == null) {
       throw new InvalidMessageException("messages must not be null");
     }
-    Validation.topic(topic);
+    checkTopic(topic);
     long bytes = 0;
     List<OutgoingMessage> outgoing = new ArrayList<>(messages.size());
     for (Message m : messages) {
@@ -91,13 +92,20 @@ public final class BatchingProducer implements Producer {
   }
 
   private CompletableFuture<Receipt> submitOne(String topic, Message message, boolean blocking) {
-    Validation.topic(topic);
+    checkTopic(topic);
     long bytes = Validation.encodedSize(message);
     ProducerBatcher.Pending pending =
         ProducerBatcher.Pending.single(topic, OutgoingMessage.of(message), bytes, blocking);
     reserve(bytes);
     batcher.add(pending);
     return pending.one();
+  }
+
+  /** Checks a topic name once per name in a row, not once per send. */
+  private void checkTopic(String topic) {
+    if (topic != validTopic) {
+      validTopic = Validation.topic(topic);
+    }
   }
 
   private static Message checked(Message message) {

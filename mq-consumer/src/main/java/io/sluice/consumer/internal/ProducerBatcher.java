@@ -14,25 +14,25 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's send loop. Senders add requests to a lock-free queue and go on; they wake the loop
- * only when it sleeps on an empty queue, or when it lingers and their request ends the linger (a
- * blocking caller, or {@code maxBatchMessages} waiting), so concurrent sends coalesce without a
- * lock hand-off per message. The loop takes the oldest waiting request, waits up to {@code linger}
- * for more (a blocked caller never pays the linger, and sends made while an append is under way
- * coalesce into the next one anyway), and sends the waiting requests of that topic as one {@link
- * Storage#append}, up to {@code maxBatchMessages} (a larger {@code sendAll} goes alone, whole, to
- * keep it atomic). A {@link BackendUnavailableException} is retried with the configured backoff,
- * same messages and idempotency keys. If a coalesced append is rejected as bad input, each request
- * is sent alone, so one sender's bad message fails only that sender.
+ * The producer's send loop. Senders push requests on a lock-free stack (one compare-and-set each)
+ * and go on; they wake the loop only when it sleeps on an empty queue, or when it lingers and their
+ * request ends the linger (a blocking caller, or {@code maxBatchMessages} waiting), so concurrent
+ * sends coalesce without a lock hand-off per message. The loop takes the oldest waiting request,
+ * waits up to {@code linger} for more (a blocked caller never pays the linger, and sends made while
+ * an append is under way coalesce into the next one anyway), and sends the waiting requests of that
+ * topic as one {@link Storage#append}, up to {@code maxBatchMessages} (a larger {@code sendAll}
+ * goes alone, whole, to keep it atomic). A {@link BackendUnavailableException} is retried with the
+ * configured backoff, same messages and idempotency keys. If a coalesced append is rejected as bad
+ * input, each request is sent alone, so one sender's bad message fails only that sender.
  */
 final class ProducerBatcher extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerBatcher.class);
@@ -41,29 +41,88 @@ final class ProducerBatcher extends LoopService {
   /**
    * One send request: all of its messages go in one append, and its caller gets their receipts
    * through {@code one} (a single send) or {@code all}. {@code blocking}: its caller waits for the
-   * result, so the batch it joins goes at once.
+   * result, so the batch it joins goes at once. Requests wait in an intrusive stack ({@code next}).
    */
-  record Pending(
-      String topic,
-      List<OutgoingMessage> messages,
-      long bytes,
-      boolean blocking,
-      CompletableFuture<Receipt> one,
-      CompletableFuture<List<Receipt>> all) {
+  static final class Pending {
+    final String topic;
+    final OutgoingMessage message;
+    final List<OutgoingMessage> messages;
+    final int size;
+    final long bytes;
+    final boolean blocking;
+    final CompletableFuture<Receipt> one;
+    final CompletableFuture<List<Receipt>> all;
+    Pending next;
+
+    private Pending(
+        String topic,
+        OutgoingMessage message,
+        List<OutgoingMessage> messages,
+        long bytes,
+        boolean blocking,
+        CompletableFuture<Receipt> one,
+        CompletableFuture<List<Receipt>> all) {
+      this.topic = topic;
+      this.message = message;
+      this.messages = messages;
+      this.size = messages == null ? 1 : messages.size();
+      this.bytes = bytes;
+      this.blocking = blocking;
+      this.one = one;
+      this.all = all;
+    }
 
     static Pending single(String topic, OutgoingMessage message, long bytes, boolean blocking) {
-      return new Pending(topic, List.of(message), bytes, blocking, new CompletableFuture<>(), null);
+      return new Pending(topic, message, null, bytes, blocking, new CompletableFuture<>(), null);
     }
 
     static Pending batch(String topic, List<OutgoingMessage> messages, long bytes, boolean b) {
-      return new Pending(topic, messages, bytes, b, null, new CompletableFuture<>());
+      return new Pending(topic, null, messages, bytes, b, null, new CompletableFuture<>());
+    }
+
+    String topic() {
+      return topic;
+    }
+
+    /** How many messages the request has. */
+    int size() {
+      return size;
+    }
+
+    /** Adds the request's messages to {@code out}. */
+    void addTo(List<OutgoingMessage> out) {
+      if (message != null) {
+        out.add(message);
+      } else {
+        out.addAll(messages);
+      }
+    }
+
+    List<OutgoingMessage> messages() {
+      return message != null ? List.of(message) : messages;
+    }
+
+    long bytes() {
+      return bytes;
+    }
+
+    boolean blocking() {
+      return blocking;
+    }
+
+    CompletableFuture<Receipt> one() {
+      return one;
+    }
+
+    CompletableFuture<List<Receipt>> all() {
+      return all;
     }
 
     void complete(List<Receipt> receipts, int from) {
       if (one != null) {
         one.complete(receipts.get(from));
       } else {
-        all.complete(List.copyOf(receipts.subList(from, from + messages.size())));
+        all.complete(List.copyOf(receipts.subList(from, from + size)));
       }
     }
 
@@ -79,7 +138,7 @@ final class ProducerBatcher extends LoopService {
   private final Storage storage;
   private final ProducerConfig config;
   private final Consumer<List<Pending>> done;
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<Pending> arrivals = new AtomicReference<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
   private final AtomicInteger queuedBlocking = new AtomicInteger();
   private final ArrayDeque<Pending> taken = new ArrayDeque<>();
@@ -97,8 +156,12 @@ final class ProducerBatcher extends LoopService {
 
   /** Queues a request; it completes once appended, or fails. */
   void add(Pending pending) {
-    queue.add(pending);
-    int queued = queuedMessages.addAndGet(pending.messages().size());
+    Pending head;
+    do {
+      head = arrivals.get();
+      pending.next = head;
+    } while (!arrivals.compareAndSet(head, pending));
+    int queued = queuedMessages.addAndGet(pending.size());
     if (pending.blocking()) {
       queuedBlocking.incrementAndGet();
     }
@@ -110,9 +173,9 @@ final class ProducerBatcher extends LoopService {
   @Override
   protected void runOnce() {
     loop = Thread.currentThread();
-    if (taken.isEmpty() && queue.isEmpty()) {
+    if (taken.isEmpty() && arrivals.get() == null) {
       sleeping = true;
-      if (queue.isEmpty() && !isClosed()) {
+      if (arrivals.get() == null && !isClosed()) {
         LockSupport.parkNanos(this, IDLE_NANOS);
       }
       sleeping = false;
@@ -144,10 +207,21 @@ final class ProducerBatcher extends LoopService {
     }
   }
 
+  /** Moves every arrival, oldest first, behind the requests already taken. */
   private void drainQueue() {
-    Pending p;
-    while ((p = queue.poll()) != null) {
+    Pending newest = arrivals.getAndSet(null);
+    Pending oldest = null;
+    while (newest != null) {
+      Pending older = newest.next;
+      newest.next = oldest;
+      oldest = newest;
+      newest = older;
+    }
+    for (Pending p = oldest; p != null; ) {
+      Pending next = p.next;
+      p.next = null;
       taken.add(p);
+      p = next;
     }
   }
 
@@ -157,12 +231,12 @@ final class ProducerBatcher extends LoopService {
     String topic = first.topic();
     List<Pending> batch = new ArrayList<>(Math.min(taken.size() + 1, config.maxBatchMessages()));
     batch.add(first);
-    int count = first.messages().size();
+    int count = first.size();
     Pending next;
     while ((next = taken.peek()) != null
         && next.topic().equals(topic)
-        && count + next.messages().size() <= config.maxBatchMessages()) {
-      count += taken.poll().messages().size(); // the common case: a run of one topic
+        && count + next.size() <= config.maxBatchMessages()) {
+      count += taken.poll().size(); // the common case: a run of one topic
       batch.add(next);
     }
     if (next != null && !next.topic().equals(topic)) {
@@ -187,10 +261,10 @@ final class ProducerBatcher extends LoopService {
     while (it.hasNext()) {
       Pending p = it.next();
       if (p.topic().equals(topic)) {
-        if (count + p.messages().size() > config.maxBatchMessages()) {
+        if (count + p.size() > config.maxBatchMessages()) {
           break;
         }
-        count += p.messages().size();
+        count += p.size();
         batch.add(p);
         it.remove();
       }
@@ -222,15 +296,11 @@ final class ProducerBatcher extends LoopService {
     } else {
       int count = 0;
       for (Pending p : batch) {
-        count += p.messages().size();
+        count += p.size();
       }
       all = new ArrayList<>(count);
       for (Pending p : batch) {
-        if (p.messages().size() == 1) {
-          all.add(p.messages().get(0));
-        } else {
-          all.addAll(p.messages());
-        }
+        p.addTo(all);
       }
     }
     List<Receipt> receipts;
@@ -264,7 +334,7 @@ final class ProducerBatcher extends LoopService {
         } else {
           p.fail(error);
         }
-        from += p.messages().size();
+        from += p.size();
       }
     }
   }
