@@ -18,7 +18,13 @@ public interface Delivery {
 
   long offset();
 
-  /** 1 on the first delivery, then one more for every redelivery (retry or lost lease). */
+  /**
+   * Which handler run this is: 1 the first time a handler runs on the message in this group, then
+   * one more for each later run (after a failure, or a lease lost while a handler was running). An
+   * attempt is counted just before the handler starts, so a delivery that never reached a handler
+   * (claimed by a member that died before starting it, or handed back at shutdown) uses none, and
+   * {@link #retryLater} gives its attempt back.
+   */
   int attempt();
 
   /** When this message was first handed to this group. */
