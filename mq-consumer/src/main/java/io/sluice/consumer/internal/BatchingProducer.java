@@ -22,11 +22,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The {@link Producer}: every send becomes a {@link ProducerBatcher.Pending} request; the batcher
- * coalesces concurrent requests to one topic into one {@link Storage#append}. Synchronous sends
- * wait for their request. Bytes waiting are bounded by {@link ProducerConfig#maxBufferedBytes()}: a
- * send that does not fit blocks up to {@link ProducerConfig#maxBlock()} (backpressure), then fails
- * with {@link ProducerBufferFullException}; a single request larger than the bound is admitted when
+ * The {@link Producer}: every send becomes a {@link SendRequest} request; the batcher coalesces
+ * concurrent requests to one topic into one {@link Storage#append}. Synchronous sends wait for
+ * their request. Bytes waiting are bounded by {@link ProducerConfig#maxBufferedBytes()}: a send
+ * that does not fit blocks up to {@link ProducerConfig#maxBlock()} (backpressure), then fails with
+ * {@link ProducerBufferFullException}; a single request larger than the bound is admitted when
  * nothing else is waiting. A send that fits takes no lock: the buffer and the request count are
  * atomic counters, and only a blocked sender or a {@link #flush()} waits on a lock, woken when the
  * batcher frees space.
@@ -84,8 +84,7 @@ public final class BatchingProducer implements Producer {
     if (outgoing.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    ProducerBatcher.Pending pending =
-        ProducerBatcher.Pending.batch(topic, outgoing, bytes, blocking);
+    SendRequest pending = SendRequest.batch(topic, outgoing, bytes, blocking);
     reserve(bytes);
     batcher.add(pending);
     return pending.all();
@@ -94,8 +93,7 @@ public final class BatchingProducer implements Producer {
   private CompletableFuture<Receipt> submitOne(String topic, Message message, boolean blocking) {
     checkTopic(topic);
     long bytes = Validation.encodedSize(message);
-    ProducerBatcher.Pending pending =
-        ProducerBatcher.Pending.single(topic, OutgoingMessage.of(message), bytes, blocking);
+    SendRequest pending = SendRequest.single(topic, OutgoingMessage.of(message), bytes, blocking);
     reserve(bytes);
     batcher.add(pending);
     return pending.one();
@@ -163,9 +161,9 @@ public final class BatchingProducer implements Producer {
   }
 
   /** The batcher finished these requests: free their space and wake whoever waits for it. */
-  private void done(List<ProducerBatcher.Pending> finished) {
+  private void done(List<SendRequest> finished) {
     long bytes = 0;
-    for (ProducerBatcher.Pending p : finished) {
+    for (SendRequest p : finished) {
       bytes += p.bytes();
     }
     bufferedBytes.addAndGet(-bytes);

@@ -197,10 +197,6 @@ final class DeliveryTask implements Delivery {
     return lease.id();
   }
 
-  Claimed claimed() {
-    return claimed;
-  }
-
   int phase() {
     return phase;
   }

@@ -161,15 +161,8 @@ final class Dispatcher {
   private DeliveryTask next(Worker w, DeliveryTask done) {
     lock.lock();
     try {
-      if (done != null) {
-        if (done.retired) {
-          return null; // replaced while its handler overran; it no longer counts
-        }
-        running--;
-        leave(done);
-        if (running == 0) {
-          quiet.signalAll();
-        }
+      if (done != null && !finished(done)) {
+        return null; // replaced while its handler overran; it no longer counts
       }
       while (true) {
         if (w.woken) {
@@ -193,20 +186,38 @@ final class Dispatcher {
           markRounds();
           continue;
         }
-        idle.push(w);
-        w.waiting = true;
-        try {
-          w.wake.await();
-        } catch (InterruptedException e) {
-          // shutdown interrupts every worker; the loop sees closing
-        }
-        if (w.waiting) {
-          w.waiting = false;
-          idle.remove(w); // woken without being handed work (close, interrupt, spurious)
-        }
+        waitIdle(w);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A worker finished {@code t}; false if the worker was retired meanwhile. Lock held. */
+  private boolean finished(DeliveryTask t) {
+    if (t.retired) {
+      return false;
+    }
+    running--;
+    leave(t);
+    if (running == 0) {
+      quiet.signalAll();
+    }
+    return true;
+  }
+
+  /** Parks an idle worker until woken. Lock held (released while waiting). */
+  private void waitIdle(Worker w) {
+    idle.push(w);
+    w.waiting = true;
+    try {
+      w.wake.await();
+    } catch (InterruptedException e) {
+      // shutdown interrupts every worker; the loop sees closing
+    }
+    if (w.waiting) {
+      w.waiting = false;
+      idle.remove(w); // woken without being handed work (close, interrupt, spurious)
     }
   }
 

@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,116 +37,19 @@ final class ProducerBatcher extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerBatcher.class);
   private static final long IDLE_NANOS = 100_000_000L;
 
-  /**
-   * One send request: all of its messages go in one append, and its caller gets their receipts
-   * through {@code one} (a single send) or {@code all}. {@code blocking}: its caller waits for the
-   * result, so the batch it joins goes at once. Requests wait in an intrusive stack ({@code next}).
-   */
-  static final class Pending {
-    final String topic;
-    final OutgoingMessage message;
-    final List<OutgoingMessage> messages;
-    final int size;
-    final long bytes;
-    final boolean blocking;
-    final CompletableFuture<Receipt> one;
-    final CompletableFuture<List<Receipt>> all;
-    Pending next;
-
-    private Pending(
-        String topic,
-        OutgoingMessage message,
-        List<OutgoingMessage> messages,
-        long bytes,
-        boolean blocking,
-        CompletableFuture<Receipt> one,
-        CompletableFuture<List<Receipt>> all) {
-      this.topic = topic;
-      this.message = message;
-      this.messages = messages;
-      this.size = messages == null ? 1 : messages.size();
-      this.bytes = bytes;
-      this.blocking = blocking;
-      this.one = one;
-      this.all = all;
-    }
-
-    static Pending single(String topic, OutgoingMessage message, long bytes, boolean blocking) {
-      return new Pending(topic, message, null, bytes, blocking, new CompletableFuture<>(), null);
-    }
-
-    static Pending batch(String topic, List<OutgoingMessage> messages, long bytes, boolean b) {
-      return new Pending(topic, null, messages, bytes, b, null, new CompletableFuture<>());
-    }
-
-    String topic() {
-      return topic;
-    }
-
-    /** How many messages the request has. */
-    int size() {
-      return size;
-    }
-
-    /** Adds the request's messages to {@code out}. */
-    void addTo(List<OutgoingMessage> out) {
-      if (message != null) {
-        out.add(message);
-      } else {
-        out.addAll(messages);
-      }
-    }
-
-    List<OutgoingMessage> messages() {
-      return message != null ? List.of(message) : messages;
-    }
-
-    long bytes() {
-      return bytes;
-    }
-
-    boolean blocking() {
-      return blocking;
-    }
-
-    CompletableFuture<Receipt> one() {
-      return one;
-    }
-
-    CompletableFuture<List<Receipt>> all() {
-      return all;
-    }
-
-    void complete(List<Receipt> receipts, int from) {
-      if (one != null) {
-        one.complete(receipts.get(from));
-      } else {
-        all.complete(List.copyOf(receipts.subList(from, from + size)));
-      }
-    }
-
-    void fail(Throwable error) {
-      if (one != null) {
-        one.completeExceptionally(error);
-      } else {
-        all.completeExceptionally(error);
-      }
-    }
-  }
-
   private final Storage storage;
   private final ProducerConfig config;
-  private final Consumer<List<Pending>> done;
-  private final AtomicReference<Pending> arrivals = new AtomicReference<>();
+  private final Consumer<List<SendRequest>> done;
+  private final AtomicReference<SendRequest> arrivals = new AtomicReference<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
   private final AtomicInteger queuedBlocking = new AtomicInteger();
-  private final ArrayDeque<Pending> taken = new ArrayDeque<>();
+  private final ArrayDeque<SendRequest> taken = new ArrayDeque<>();
   private volatile Thread loop;
   private volatile boolean sleeping;
   private volatile boolean lingering;
 
   /** A batcher; {@code done} is told of each round's requests just before they complete. */
-  ProducerBatcher(Storage storage, ProducerConfig config, Consumer<List<Pending>> done) {
+  ProducerBatcher(Storage storage, ProducerConfig config, Consumer<List<SendRequest>> done) {
     super("sluice-producer");
     this.storage = storage;
     this.config = config;
@@ -155,8 +57,8 @@ final class ProducerBatcher extends LoopService {
   }
 
   /** Queues a request; it completes once appended, or fails. */
-  void add(Pending pending) {
-    Pending head;
+  void add(SendRequest pending) {
+    SendRequest head;
     do {
       head = arrivals.get();
       pending.next = head;
@@ -209,16 +111,16 @@ final class ProducerBatcher extends LoopService {
 
   /** Moves every arrival, oldest first, behind the requests already taken. */
   private void drainQueue() {
-    Pending newest = arrivals.getAndSet(null);
-    Pending oldest = null;
+    SendRequest newest = arrivals.getAndSet(null);
+    SendRequest oldest = null;
     while (newest != null) {
-      Pending older = newest.next;
+      SendRequest older = newest.next;
       newest.next = oldest;
       oldest = newest;
       newest = older;
     }
-    for (Pending p = oldest; p != null; ) {
-      Pending next = p.next;
+    for (SendRequest p = oldest; p != null; ) {
+      SendRequest next = p.next;
       p.next = null;
       taken.add(p);
       p = next;
@@ -226,13 +128,14 @@ final class ProducerBatcher extends LoopService {
   }
 
   /** The oldest request and the others of its topic that fit in one append, in order. */
-  private List<Pending> takeSameTopic() {
-    Pending first = taken.poll();
+  private List<SendRequest> takeSameTopic() {
+    SendRequest first = taken.poll();
     String topic = first.topic();
-    List<Pending> batch = new ArrayList<>(Math.min(taken.size() + 1, config.maxBatchMessages()));
+    List<SendRequest> batch =
+        new ArrayList<>(Math.min(taken.size() + 1, config.maxBatchMessages()));
     batch.add(first);
     int count = first.size();
-    Pending next;
+    SendRequest next;
     while ((next = taken.peek()) != null
         && next.topic().equals(topic)
         && count + next.size() <= config.maxBatchMessages()) {
@@ -243,7 +146,7 @@ final class ProducerBatcher extends LoopService {
       count = takeLater(topic, batch, count);
     }
     int blocking = 0;
-    for (Pending p : batch) {
+    for (SendRequest p : batch) {
       if (p.blocking()) {
         blocking++;
       }
@@ -256,10 +159,10 @@ final class ProducerBatcher extends LoopService {
   }
 
   /** Adds requests of {@code topic} queued behind other topics', while they fit. */
-  private int takeLater(String topic, List<Pending> batch, int count) {
-    Iterator<Pending> it = taken.iterator();
+  private int takeLater(String topic, List<SendRequest> batch, int count) {
+    Iterator<SendRequest> it = taken.iterator();
     while (it.hasNext()) {
-      Pending p = it.next();
+      SendRequest p = it.next();
       if (p.topic().equals(topic)) {
         if (count + p.size() > config.maxBatchMessages()) {
           break;
@@ -275,7 +178,7 @@ final class ProducerBatcher extends LoopService {
   @Override
   protected void afterLoop() {
     drainQueue();
-    List<Pending> rest = new ArrayList<>(taken);
+    List<SendRequest> rest = new ArrayList<>(taken);
     taken.clear();
     finish(rest, null, new StorageClosedException("producer"));
   }
@@ -289,17 +192,17 @@ final class ProducerBatcher extends LoopService {
     }
   }
 
-  private void send(List<Pending> batch) {
+  private void send(List<SendRequest> batch) {
     List<OutgoingMessage> all;
     if (batch.size() == 1) {
       all = batch.get(0).messages();
     } else {
       int count = 0;
-      for (Pending p : batch) {
+      for (SendRequest p : batch) {
         count += p.size();
       }
       all = new ArrayList<>(count);
-      for (Pending p : batch) {
+      for (SendRequest p : batch) {
         p.addTo(all);
       }
     }
@@ -310,7 +213,7 @@ final class ProducerBatcher extends LoopService {
       if (batch.size() == 1) {
         finish(batch, null, e);
       } else {
-        for (Pending p : batch) {
+        for (SendRequest p : batch) {
           send(List.of(p));
         }
       }
@@ -323,12 +226,12 @@ final class ProducerBatcher extends LoopService {
   }
 
   /** Tells {@code done} (which frees their buffer space), then completes the requests. */
-  private void finish(List<Pending> batch, List<Receipt> receipts, Throwable error) {
+  private void finish(List<SendRequest> batch, List<Receipt> receipts, Throwable error) {
     try {
       done.accept(batch);
     } finally {
       int from = 0;
-      for (Pending p : batch) {
+      for (SendRequest p : batch) {
         if (error == null) {
           p.complete(receipts, from);
         } else {

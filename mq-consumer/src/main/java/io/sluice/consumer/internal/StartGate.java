@@ -69,9 +69,11 @@ final class StartGate {
         go.add(t);
       }
     }
-    if (ids.isEmpty()) {
-      return go;
-    }
+    return ids.isEmpty() ? go : mark(go, ids, now);
+  }
+
+  /** Marks {@code ids} (the deliveries of {@code go} that run a handler) in one store call. */
+  private List<DeliveryTask> mark(List<DeliveryTask> go, List<DeliveryId> ids, Instant now) {
     BatchResult marked;
     try {
       marked = storage.markStarted(new StartRequest(group, ids));
