@@ -138,7 +138,11 @@ public final class Claimer {
         h.createQuery(sql.get("claim_start"))
             .bind("group", r.group())
             .bind("topic", r.topic())
-            .map((rs, ctx) -> new Start(rs.getLong("claim_no"), rs.getBoolean("paused")))
+            .bind("topicId", row.id())
+            .map(
+                (rs, ctx) ->
+                    new Start(
+                        rs.getLong("claim_no"), rs.getBoolean("paused"), rs.getBoolean("has_held")))
             .one();
     if (start.paused()) {
       return List.of();
@@ -147,28 +151,38 @@ public final class Claimer {
     Grant g = new Grant(r.group(), row, start.claimNo(), now, Database.plus(now, r.lease()));
     boolean keyOrdered = r.ordering() == Ordering.KEY_ORDERED;
     int max = r.maxMessages();
-    List<Lease> leases = new ArrayList<>();
-    if (keyOrdered) {
-      leases.addAll(regrants.grant(h, g, "claim_ready_key_ordered", max));
-      if (leases.size() < max) {
-        leases.addAll(regrants.grant(h, g, "claim_held_heads", max - leases.size()));
-      }
-    } else {
-      h.createUpdate(sql.get("delivery_unhold"))
-          .bind("group", g.group())
-          .bind("topicId", row.id())
-          .bind("now", Database.ts(now))
-          .execute();
-      leases.addAll(regrants.grant(h, g, "claim_ready", max));
-    }
+    List<Lease> leases = new ArrayList<>(regrant(h, g, start.hasHeld(), keyOrdered, max));
     if (leases.size() < max) {
       leases.addAll(claimNew(h, g, max - leases.size(), keyOrdered));
     }
     return sorted(leases);
   }
 
-  /** What {@code claim_start} returns: the token base and whether the group is paused. */
-  private record Start(long claimNo, boolean paused) {}
+  /** What {@code claim_start} returns: the token base, the pause, whether held rows exist. */
+  private record Start(long claimNo, boolean paused, boolean hasHeld) {}
+
+  /**
+   * Step 1: rows due again. Under {@code KEY_ORDERED} also held rows whose key became free; an
+   * unordered claim first turns a group's held rows (left by earlier KEY_ORDERED claims) into
+   * waiting rows, so they are never stranded.
+   */
+  private List<Lease> regrant(Handle h, Grant g, boolean hasHeld, boolean keyOrdered, int max) {
+    if (keyOrdered) {
+      List<Lease> leases = new ArrayList<>(regrants.grant(h, g, "claim_ready_key_ordered", max));
+      if (hasHeld && leases.size() < max) {
+        leases.addAll(regrants.grantHeldHeads(h, g, max - leases.size()));
+      }
+      return leases;
+    }
+    if (hasHeld) {
+      h.createUpdate(sql.get("delivery_unhold"))
+          .bind("group", g.group())
+          .bind("topicId", g.row().id())
+          .bind("now", Database.ts(g.now()))
+          .execute();
+    }
+    return regrants.grant(h, g, "claim_ready", max);
+  }
 
   private List<Lease> claimNew(Handle h, Grant g, int wanted, boolean keyOrdered) {
     List<Lease> leases = new ArrayList<>();

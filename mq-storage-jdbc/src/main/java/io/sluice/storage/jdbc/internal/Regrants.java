@@ -14,8 +14,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * Grants new leases on rows of {@code mq_deliveries} that a claim query found and locked ({@code
  * FOR UPDATE SKIP LOCKED}): expired leases, retries and delayed messages whose time came ({@code
- * claim_ready}), and under {@code KEY_ORDERED} held messages whose key is free ({@code
- * claim_held_heads}). A grant counts no attempt: the lease's attempt is the attempts counted so far
+ * claim_ready}), and under {@code KEY_ORDERED} held messages whose key is free (found by {@code
+ * held_heads}, then locked by primary key with {@code held_lock}, so that the plan never depends on
+ * table statistics). A grant counts no attempt: the lease's attempt is the attempts counted so far
  * plus one.
  */
 final class Regrants {
@@ -27,9 +28,18 @@ final class Regrants {
 
   private record Row(int partition, long offset, int attempts, Instant firstDelivered) {}
 
+  private static Row row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new Row(
+        rs.getInt("partition_no"),
+        rs.getLong("msg_offset"),
+        rs.getInt("attempts"),
+        Database.instant(rs, "first_delivered_at"));
+  }
+
   /**
    * Runs the named query (which locks the rows it returns), grants a lease on each row and returns
-   * the leases. Rows whose message retention removed meanwhile are left alone.
+   * the leases.
    */
   List<Lease> grant(Handle h, Grant g, String query, int max) {
     List<Row> rows =
@@ -38,14 +48,36 @@ final class Regrants {
             .bind("topicId", g.row().id())
             .bind("now", Database.ts(g.now()))
             .bind("max", max)
-            .map(
-                (rs, ctx) ->
-                    new Row(
-                        rs.getInt("partition_no"),
-                        rs.getLong("msg_offset"),
-                        rs.getInt("attempts"),
-                        Database.instant(rs, "first_delivered_at")))
+            .map(Regrants::row)
             .list();
+    return grant(h, g, rows);
+  }
+
+  /** Grants leases on held rows whose key became free (KEY_ORDERED). */
+  List<Lease> grantHeldHeads(Handle h, Grant g, int max) {
+    Map<Integer, List<Long>> heads = new TreeMap<>();
+    h.createQuery(sql.get("held_heads"))
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bind("now", Database.ts(g.now()))
+        .bind("max", max)
+        .map((rs, ctx) -> Map.entry(rs.getInt("partition_no"), rs.getLong("msg_offset")))
+        .forEach(e -> heads.computeIfAbsent(e.getKey(), p -> new ArrayList<>()).add(e.getValue()));
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Integer, List<Long>> e : heads.entrySet()) {
+      h.createQuery(sql.get("held_lock"))
+          .bind("group", g.group())
+          .bind("topicId", g.row().id())
+          .bind("partition", e.getKey())
+          .bindArray("offsets", Long.class, e.getValue())
+          .map(Regrants::row)
+          .forEach(rows::add);
+    }
+    return grant(h, g, rows);
+  }
+
+  /** Grants a lease on each locked row. Rows whose message retention removed are left alone. */
+  private List<Lease> grant(Handle h, Grant g, List<Row> rows) {
     if (rows.isEmpty()) {
       return List.of();
     }

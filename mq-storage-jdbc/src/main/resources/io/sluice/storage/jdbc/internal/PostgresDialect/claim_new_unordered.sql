@@ -13,8 +13,12 @@ WITH paused AS (
   SELECT NOT (SELECT paused FROM paused)
          AND (EXISTS (SELECT 1 FROM ${schema}.mq_deliveries
                       WHERE group_name = :group AND topic_id = :topicId AND visible_at <= :now)
-              OR EXISTS (SELECT 1 FROM ${schema}.mq_deliveries
-                         WHERE group_name = :group AND topic_id = :topicId AND held))
+              -- A scalar sub-select ordered as the index, not EXISTS (which drops ORDER BY and
+              -- LIMIT): always a probe of the small, usually empty partial index
+              -- mq_deliveries_held, never a scan betting on an early match.
+              OR (SELECT partition_no FROM ${schema}.mq_deliveries
+                  WHERE group_name = :group AND topic_id = :topicId AND held
+                  ORDER BY partition_no, msg_key LIMIT 1) IS NOT NULL)
          AS due_waiting
 ), tok AS (
   SELECT nextval('${schema}.mq_token_seq') AS claim_no

@@ -1,5 +1,6 @@
--- An unordered claim of a group that has held rows (it claimed KEY_ORDERED before): they no longer
--- wait for their key and become ordinary waiting rows, visible at their deliverAt or now.
+-- An unordered claim of a group that has held rows (it claimed KEY_ORDERED before; claim_start
+-- says so, and only then does this run): they no longer wait for their key and become ordinary
+-- waiting rows, visible at their deliverAt or now.
 UPDATE ${schema}.mq_deliveries
 SET held = FALSE,
     visible_at = COALESCE((SELECT m.deliver_at FROM ${schema}.mq_messages m

@@ -1,7 +1,8 @@
 -- KEY_ORDERED: held rows whose key has no lower row left (the message they waited for is done),
--- once their deliverAt has passed. The general form scans the group's held rows; PostgreSQL has a
--- form that probes one key at a time.
-SELECT d.partition_no, d.msg_offset, d.attempts, d.first_delivered_at
+-- once their deliverAt has passed. Not locked here: the claim then locks them by primary key
+-- (held_lock). This general form checks every held row of the group; PostgreSQL has a form that
+-- probes one key at a time.
+SELECT d.partition_no, d.msg_offset
 FROM ${schema}.mq_deliveries d
 WHERE d.group_name = :group AND d.topic_id = :topicId AND d.held = TRUE
   AND NOT EXISTS (
@@ -15,4 +16,3 @@ WHERE d.group_name = :group AND d.topic_id = :topicId AND d.held = TRUE
           AND m.msg_offset = d.msg_offset AND m.deliver_at > :now)
 ORDER BY d.partition_no, d.msg_offset
 LIMIT :max
-FOR UPDATE SKIP LOCKED
