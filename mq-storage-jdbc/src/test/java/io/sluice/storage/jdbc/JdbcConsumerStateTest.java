@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Message;
 import io.sluice.api.Ordering;
+import io.sluice.api.Position;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.spi.Ack;
@@ -117,6 +118,30 @@ abstract class JdbcConsumerStateTest {
       store.pause(new PauseRequest("g", null, false));
       assertThat(other.claim(ClaimRequest.of("g", "t", 10, LEASE))).hasSize(4);
     }
+  }
+
+  /**
+   * A claim while paused does not start the group: its start position applies at its first claim
+   * after the resume, on every claim path (on PostgreSQL the first claims take the general path,
+   * which probes the pause before it creates cursors; later ones the one-statement fast path).
+   */
+  @Test
+  void aGroupPausedBeforeItsFirstClaimStartsAtItsFirstClaimAfterTheResume() {
+    store.createTopic("t", TopicConfig.partitions(1));
+    store.append("t", JdbcBehaviourTest.batch(2, "before"));
+    ClaimRequest latest = ClaimRequest.of("g", "t", 10, LEASE).withStartPosition(Position.LATEST);
+    store.pause(new PauseRequest("g", null, true));
+    assertThat(store.claim(latest)).isEmpty();
+    assertThat(store.listGroups("t")).as("a paused claim starts nothing").isEmpty();
+    store.append("t", JdbcBehaviourTest.batch(1, "paused"));
+    store.pause(new PauseRequest("g", null, false));
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.claim(latest)).isEmpty();
+    }
+    store.append("t", JdbcBehaviourTest.batch(1, "after"));
+    assertThat(store.claim(latest))
+        .extracting(l -> l.message().message().payloadAsString())
+        .containsExactly("after0");
   }
 
   @Test

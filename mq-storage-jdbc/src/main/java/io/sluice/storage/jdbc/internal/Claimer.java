@@ -65,12 +65,15 @@ public final class Claimer {
 
   /**
    * Claims new messages for an unordered group with one auto-commit statement per partition
-   * (PostgreSQL). Returns null, having changed nothing, when the group has deliveries due again:
-   * then run {@link #claim} in a transaction.
+   * (PostgreSQL). Returns null, having changed nothing, when the group has deliveries due again or
+   * this process has not yet seen its cursors (the first claim checks the pause before it creates
+   * them at the start position): then run {@link #claim} in a transaction.
    */
   public List<Lease> claimNewFast(Handle h, ClaimRequest r, Instant now) {
     TopicRow row = topics.requireCached(h, r.topic());
-    cursors.ensure(h, r.group(), row, r.startPosition());
+    if (!cursors.known(r.group(), row)) {
+      return null;
+    }
     int partitions = row.config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
     Instant until = Database.plus(now, r.lease());
