@@ -133,7 +133,10 @@ ROLLBACK;
 EXPLAIN (ANALYZE, BUFFERS)
 SELECT nextval('mq_token_seq') AS claim_no,
        EXISTS (SELECT 1 FROM mq_pauses
-               WHERE group_name = 'k' AND topic_name IN ('orders', '*')) AS paused;
+               WHERE group_name = 'k' AND topic_name IN ('orders', '*')) AS paused,
+       (SELECT partition_no FROM mq_deliveries
+        WHERE group_name = 'k' AND topic_id = 1 AND held
+        ORDER BY partition_no, msg_key LIMIT 1) IS NOT NULL AS has_held;
 
 \echo '--- KEY_ORDERED held heads (held_heads.sql), 21,000 held rows of 1,001 keys, every head leased'
 EXPLAIN (ANALYZE, BUFFERS)
