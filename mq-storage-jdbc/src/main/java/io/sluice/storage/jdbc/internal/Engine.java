@@ -1,6 +1,7 @@
 package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Message;
+import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.BackendUnavailableException;
@@ -9,6 +10,7 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.spi.Ack;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.DeadLetterRequest;
+import io.sluice.spi.DeliveryId;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.PartitionInfo;
 import io.sluice.spi.StorageHealth;
@@ -142,7 +144,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** What a position names in one partition now (clamped to the retained range); no side effect. */
-  public long offsetFor(Handle h, String topic, int partition, io.sluice.api.Position position) {
+  public long offsetFor(Handle h, String topic, int partition, Position position) {
     return cursors.resolve(h, topics.require(h, topic), partition, position, false);
   }
 
@@ -174,7 +176,7 @@ public final class Engine implements AutoCloseable {
    * Marks leases started: one auto-commit statement (durable when it returns, so a crash of this
    * process afterwards cannot give the attempt back).
    */
-  public BatchResult markStarted(String group, List<io.sluice.spi.DeliveryId> ids) {
+  public BatchResult markStarted(String group, List<DeliveryId> ids) {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
