@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * and times a reopen (meta file and bucket headers) up to the first answered lookup. Targets: heap
  * at most 64 MiB, reopen at most 1 s.
  *
- * <p>{@code java -Xmx256m -cp … io.sluice.benchmarks.file.DedupeIndexBench <empty dir> [keys]}
+ * <p>{@code java -Xmx64m -cp benchmarks/target/benchmarks.jar
+ * io.sluice.benchmarks.file.DedupeIndexBench <empty dir> [keys]}
  */
 public final class DedupeIndexBench {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
