@@ -162,7 +162,9 @@ public interface Storage extends AutoCloseable {
    *       carries the attempt number its handler run would be.
    *   <li><b>Start:</b> a partition the group has never consumed starts at {@code
    *       request.startPosition()}; a committed offset below the log start (retention) moves to it.
-   *   <li><b>Paused:</b> a group paused for the topic ({@link #pause}) gets an empty list.
+   *   <li><b>Paused:</b> a group paused for the topic ({@link #pause}) gets an empty list, and the
+   *       claim changes nothing: a group that never consumed a partition does not start there (its
+   *       start position is resolved at its first claim after the resume).
    *   <li><b>Key order:</b> under {@code KEY_ORDERED} a key waiting for a retry or a delivery time
    *       holds back only that key's later messages; other keys keep flowing however many messages
    *       of the held key follow.

@@ -98,4 +98,22 @@ abstract class PauseCases extends ContractCase {
   void aGroupThatWasNeverPausedIsNotPaused() {
     assertThat(store().isPaused(name("g"), name("t"))).isFalse();
   }
+
+  @Test
+  void aClaimWhilePausedDoesNotStartTheGroup() {
+    String t = topic(1);
+    String g = name("g");
+    io.sluice.spi.ClaimRequest latest =
+        io.sluice.spi.ClaimRequest.of(g, t, 10, LEASE)
+            .withStartPosition(io.sluice.api.Position.LATEST);
+    store().pause(new PauseRequest(g, null, true));
+    assertThat(claim(latest)).isEmpty();
+    sendTo(t, 0, msg("sent-while-paused"));
+    store().pause(new PauseRequest(g, null, false));
+    assertThat(claim(latest))
+        .as("LATEST is resolved at the first claim after the resume")
+        .isEmpty();
+    sendTo(t, 0, msg("after"));
+    assertThat(payloads(claim(latest))).containsExactly("after");
+  }
 }

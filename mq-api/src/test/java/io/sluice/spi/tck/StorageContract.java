@@ -239,6 +239,14 @@ public abstract class StorageContract {
     }
   }
 
+  /** inTransaction with a batch of acks: all with the work, or none when one is stale. */
+  @Nested
+  class BatchTransactions extends BatchTransactionsCases {
+    BatchTransactions() {
+      super(StorageContract.this);
+    }
+  }
+
   /** Retention by age, bytes and consumption; offsets never reused. */
   @Nested
   class Retention extends RetentionCases {

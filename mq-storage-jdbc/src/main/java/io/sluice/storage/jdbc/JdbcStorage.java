@@ -5,27 +5,28 @@ import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.BackendUnavailableException;
-import io.sluice.api.error.InvalidMessageException;
-import io.sluice.api.error.StorageClosedException;
-import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
-import io.sluice.spi.Ack;
-import io.sluice.spi.AppendWatch;
+import io.sluice.spi.AbstractStorage;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.AppendRequest;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.Capabilities;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeadLetterRequest;
-import io.sluice.spi.DeliveryId;
+import io.sluice.spi.ExtendRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
-import io.sluice.spi.OutgoingMessage;
-import io.sluice.spi.Storage;
+import io.sluice.spi.PauseRequest;
+import io.sluice.spi.ReadRequest;
+import io.sluice.spi.ReleaseRequest;
+import io.sluice.spi.SeekRequest;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
 import io.sluice.spi.TransactionalWork;
 import io.sluice.storage.jdbc.internal.Engine;
-import java.time.Duration;
+import io.sluice.storage.jdbc.internal.PoolFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -47,10 +48,13 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Durability is the database's: {@link #append} returns after the transaction commits. See the
  * module README for the schema, the no-gap offset mechanism and its cost, and the H2 differences.
+ * Argument checks, the closed check and append notifications are the shared facade's ({@link
+ * AbstractStorage}); this class maps each operation to its SQL. Appends through this object wake
+ * its watchers; appends by other processes and sends inside an application transaction ({@link
+ * TransactionalSend}) are found by polling.
  */
-public final class JdbcStorage implements Storage {
+public final class JdbcStorage extends AbstractStorage {
   private final Engine engine;
-  private final AppendWatchers watchers = new AppendWatchers();
 
   private JdbcStorage(Engine engine) {
     this.engine = engine;
@@ -78,12 +82,9 @@ public final class JdbcStorage implements Storage {
       String url, String user, String password, JdbcStorageConfig config) {
     Validation.required("url", url);
     Validation.required("config", config);
-    HikariDataSource pool =
-        io.sluice.storage.jdbc.internal.PoolFactory.create(
-            url, user, password, config.maxPoolSize());
+    HikariDataSource pool = PoolFactory.create(url, user, password, config.maxPoolSize());
     try {
-      String target = io.sluice.storage.jdbc.internal.PoolFactory.redact(url);
-      return new JdbcStorage(Engine.start(pool, config, pool, target));
+      return new JdbcStorage(Engine.start(pool, config, pool, PoolFactory.redact(url)));
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -92,200 +93,182 @@ public final class JdbcStorage implements Storage {
 
   /** Sends on the caller's JDBC transaction (the outbox); see {@link TransactionalSend}. */
   public TransactionalSend transactionalSend() {
-    return new TransactionalSend(engine);
+    return new TransactionalSend(engine, this::isClosed, describe());
   }
 
   private <R> R tx(String what, Function<Handle, R> work) {
-    checkOpen();
     return engine.db().tx(what, work);
   }
 
-  private void checkOpen() {
-    if (engine.closed()) {
-      throw new StorageClosedException("JDBC storage on " + engine.db().target());
-    }
+  private Instant now() {
+    return engine.db().now();
   }
 
   @Override
-  public TopicInfo createTopic(String topic, TopicConfig config) {
-    Validation.topic(topic);
-    Validation.required("config", config);
+  protected String describe() {
+    return "JDBC storage on " + engine.db().target();
+  }
+
+  // ---------------------------------------------------------------------------------------- topics
+
+  @Override
+  protected TopicInfo doCreateTopic(String topic, TopicConfig config) {
     return tx(
         "createTopic",
-        h -> engine.topics().info(h, engine.topics().create(h, topic, config, engine.db().now())));
+        h -> engine.topics().info(h, engine.topics().create(h, topic, config, now())));
   }
 
   @Override
-  public TopicInfo growPartitions(String topic, int partitions) {
-    Validation.topic(topic);
-    Validation.partitions(partitions);
+  protected TopicInfo doGrowPartitions(String topic, int partitions) {
     return tx(
         "growPartitions", h -> engine.topics().info(h, engine.topics().grow(h, topic, partitions)));
   }
 
   @Override
-  public TopicInfo describeTopic(String topic) {
-    Validation.topic(topic);
+  protected TopicInfo doDescribeTopic(String topic) {
     return tx("describeTopic", h -> engine.topics().info(h, engine.topics().require(h, topic)));
   }
 
   @Override
-  public List<TopicInfo> listTopics() {
+  protected List<TopicInfo> doListTopics() {
     return tx(
         "listTopics",
         h -> engine.topics().all(h).stream().map(r -> engine.topics().info(h, r)).toList());
   }
 
+  // --------------------------------------------------------------------------------------- produce
+
   @Override
-  public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
-    Validation.topic(topic);
-    if (batch == null) {
-      throw new InvalidMessageException("batch must not be null");
-    }
-    if (batch.isEmpty()) {
-      checkOpen();
-      tx("append", h -> engine.topics().require(h, topic));
+  protected List<Receipt> doAppend(AppendRequest request) {
+    if (request.messages().isEmpty()) {
+      tx("append", h -> engine.topics().require(h, request.topic()));
       return List.of();
     }
-    checkOpen();
-    List<Receipt> receipts = engine.append(topic, batch);
-    watchers.appended(topic);
-    return receipts;
+    return engine.append(request.topic(), request.messages());
   }
 
   @Override
-  public List<StoredMessage> read(String topic, int partition, long fromOffset, int max) {
-    Validation.topic(topic);
-    Validation.atLeast("max", max, 1);
-    return tx("read", h -> engine.read(h, topic, partition, fromOffset, max));
+  protected List<StoredMessage> doRead(ReadRequest r) {
+    return tx("read", h -> engine.read(h, r.topic(), r.partition(), r.fromOffset(), r.max()));
   }
 
   @Override
-  public List<Lease> claim(ClaimRequest request) {
-    Validation.required("request", request);
-    checkOpen();
+  protected long doOffsetFor(String topic, int partition, Position position) {
+    return tx("offsetFor", h -> engine.offsetFor(h, topic, partition, position));
+  }
+
+  // ------------------------------------------------------------------------------------ consuming
+
+  @Override
+  protected List<Lease> doClaim(ClaimRequest request) {
     return engine.claim(request);
   }
 
   @Override
-  public BatchResult ack(String group, List<Ack> acks) {
-    Validation.group(group);
-    Validation.required("acks", acks);
-    if (acks.isEmpty()) {
-      checkOpen();
-      return BatchResult.allApplied(0);
-    }
-    checkOpen();
-    return engine.ack(group, acks);
+  protected BatchResult doMarkStarted(StartRequest request) {
+    return engine.markStarted(request.group(), request.deliveries());
   }
 
   @Override
-  public void release(
-      String group, DeliveryId delivery, Instant nextVisibleAt, boolean countAttempt) {
-    Validation.group(group);
-    Validation.required("delivery", delivery);
-    Validation.required("nextVisibleAt", nextVisibleAt);
-    Instant now =
-        tx(
-            "release",
-            h -> {
-              Instant at = engine.db().now();
-              engine.committer().release(h, group, delivery, nextVisibleAt, countAttempt, at);
-              return at;
-            });
-    if (!nextVisibleAt.isAfter(now)) {
-      watchers.appended(delivery.topic());
-    }
+  protected BatchResult doAck(AckRequest request) {
+    return engine.ack(request.group(), request.acks());
   }
 
   @Override
-  public BatchResult extendLeases(String group, List<DeliveryId> deliveries, Duration extension) {
-    Validation.group(group);
-    Validation.required("deliveries", deliveries);
-    Validation.positive("extension", extension);
-    return tx(
-        "extendLeases",
+  protected void doRelease(ReleaseRequest request) {
+    tx(
+        "release",
         h -> {
-          Instant now = engine.db().now();
-          return engine.committer().extend(h, group, deliveries, now.plus(extension), now);
+          engine.leases().release(h, request, now());
+          return null;
         });
   }
 
   @Override
-  public Receipt deadLetter(DeadLetterRequest request) {
-    Validation.required("request", request);
-    Receipt receipt = tx("deadLetter", h -> engine.deadLetter(h, request));
-    watchers.appended(request.deadLetterTopic());
-    return receipt;
+  protected BatchResult doExtendLeases(ExtendRequest r) {
+    return tx(
+        "extendLeases",
+        h -> engine.leases().extend(h, r.group(), r.deliveries(), r.extension(), now()));
+  }
+
+  @Override
+  protected Receipt doDeadLetter(DeadLetterRequest request) {
+    return tx("deadLetter", h -> engine.deadLetter(h, request));
   }
 
   /**
-   * Notifies appends made through this object once committed. Appends by other processes, and sends
-   * inside an application transaction ({@link TransactionalSend}), are found by polling.
+   * Runs the work and every ack of the request in one database transaction: the work's writes on
+   * {@code TransactionContext.unwrap(Connection.class)} commit with the acks and their processed
+   * keys, or roll back with them (a failing work, or any stale ack).
    */
   @Override
-  public AppendWatch watchAppends(String topic, Runnable listener) {
-    checkOpen();
-    return watchers.add(topic, listener);
+  protected <R, X extends Exception> R doInTransaction(
+      AckRequest request, TransactionalWork<R, X> work) throws X {
+    return engine.inTransaction(request.group(), request.acks(), work);
   }
 
-  @Override
-  public <R, X extends Exception> R inTransaction(
-      String group, Ack ack, TransactionalWork<R, X> work) throws X {
-    Validation.group(group);
-    Validation.required("ack", ack);
-    Validation.required("work", work);
-    checkOpen();
-    return engine.inTransaction(group, ack, work);
-  }
+  // --------------------------------------------------------------------------------------- offsets
 
   @Override
-  public long seek(String group, String topic, int partition, Position position) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.required("position", position);
+  protected long doSeek(SeekRequest r) {
     return tx(
         "seek",
         h ->
             engine
                 .committer()
-                .seek(h, group, engine.topics().require(h, topic), partition, position));
+                .seek(
+                    h,
+                    r.group(),
+                    engine.topics().require(h, r.topic()),
+                    r.partition(),
+                    r.position()));
   }
 
   @Override
-  public List<GroupPartition> groupState(String group, String topic) {
-    Validation.group(group);
-    Validation.topic(topic);
+  protected List<GroupPartition> doGroupState(String group, String topic) {
     return tx(
         "groupState",
         h -> engine.committer().groupState(h, group, engine.topics().require(h, topic)));
   }
 
   @Override
-  public List<String> listGroups(String topic) {
-    Validation.topic(topic);
+  protected List<String> doListGroups(String topic) {
     return tx("listGroups", h -> engine.committer().groups(h, engine.topics().require(h, topic)));
   }
 
   @Override
-  public boolean isProcessed(String group, String topic, String processedKey) {
-    Validation.group(group);
-    Validation.topic(topic);
-    Validation.idempotencyKey(processedKey);
+  protected boolean doIsProcessed(String group, String topic, String processedKey) {
     return tx(
         "isProcessed",
         h ->
             engine
                 .committer()
-                .isProcessed(
-                    h, group, engine.topics().require(h, topic), processedKey, engine.db().now()));
+                .isProcessed(h, group, engine.topics().require(h, topic), processedKey, now()));
   }
 
   @Override
-  public long enforceRetention() {
-    checkOpen();
+  protected void doPause(PauseRequest request) {
+    tx(
+        "pause",
+        h -> {
+          engine.pauses().apply(h, request, now());
+          return null;
+        });
+  }
+
+  @Override
+  protected boolean doIsPaused(String group, String topic) {
+    return tx("isPaused", h -> engine.pauses().isPaused(h, group, topic));
+  }
+
+  // ------------------------------------------------------------------------------------- retention
+
+  @Override
+  protected long doEnforceRetention() {
     return engine.retention().enforce();
   }
+
+  // ---------------------------------------------------------------------------------------- status
 
   @Override
   public Capabilities capabilities() {
@@ -293,12 +276,12 @@ public final class JdbcStorage implements Storage {
   }
 
   @Override
-  public StorageHealth health() {
+  protected StorageHealth doHealth() {
     return engine.health();
   }
 
   @Override
-  public void close() {
+  protected void doClose() {
     engine.close();
   }
 

@@ -7,12 +7,14 @@ import io.sluice.api.error.InvalidMessageException;
 import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.internal.Validation;
+import io.sluice.spi.AppendRequest;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.storage.jdbc.internal.Engine;
 import io.sluice.storage.jdbc.internal.RetryableConflict;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
@@ -42,9 +44,13 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  */
 public final class TransactionalSend {
   private final Engine engine;
+  private final BooleanSupplier closed;
+  private final String store;
 
-  TransactionalSend(Engine engine) {
+  TransactionalSend(Engine engine, BooleanSupplier closed, String store) {
     this.engine = engine;
+    this.closed = closed;
+    this.store = store;
   }
 
   /** Sends one message on the caller's transaction; see {@link #sendAll}. */
@@ -63,12 +69,12 @@ public final class TransactionalSend {
    */
   public List<Receipt> sendAll(Connection connection, String topic, List<OutgoingMessage> batch) {
     Validation.required("connection", connection);
-    Validation.topic(topic);
-    if (batch == null || batch.isEmpty()) {
-      throw new InvalidMessageException("batch must not be null or empty");
+    AppendRequest request = new AppendRequest(topic, batch);
+    if (request.messages().isEmpty()) {
+      throw new InvalidMessageException("batch must not be empty");
     }
-    if (engine.closed()) {
-      throw new StorageClosedException("JDBC storage on " + engine.db().target());
+    if (closed.getAsBoolean()) {
+      throw new StorageClosedException(store);
     }
     requireTransaction(connection);
     Jdbi jdbi = Jdbi.create(connection);
@@ -81,7 +87,8 @@ public final class TransactionalSend {
         throw engine.db().translate("transactional send (savepoint)", e);
       }
       try {
-        List<Receipt> receipts = engine.appender().append(h, topic, batch, engine.db().now());
+        List<Receipt> receipts =
+            engine.appender().append(h, topic, request.messages(), engine.db().now());
         h.releaseSavepoint("sluice_send");
         return receipts;
       } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
 import io.sluice.spi.tck.SettableClock;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -138,6 +139,7 @@ class PostgresFaultTest {
   void killedDuringAckRedeliversAfterTheLease() throws Exception {
     store.append("t", List.of(OutgoingMessage.of(Message.of("m"))));
     Lease lease = store.claim(ClaimRequest.of("g", "t", 10, LEASE)).get(0);
+    store.markStarted(new StartRequest("g", List.of(lease.id()))); // its handler ran
     Throwable failure =
         killWhileBlocked("mq_deliveries", () -> store.ack("g", List.of(Ack.of(lease.id()))));
     assertThat(failure).isInstanceOf(BackendUnavailableException.class);

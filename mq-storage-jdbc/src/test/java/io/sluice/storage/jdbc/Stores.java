@@ -12,6 +12,7 @@ final class Stores {
   private static final String[] TABLES = {
     "mq_deliveries",
     "mq_cursors",
+    "mq_pauses",
     "mq_processed",
     "mq_dedupe",
     "mq_messages",

@@ -2,6 +2,7 @@ package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Message;
 import io.sluice.api.Ordering;
+import io.sluice.api.internal.Validation;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Lease;
@@ -13,32 +14,45 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Claims messages for a group in one transaction, in two steps, both with {@code FOR UPDATE SKIP
- * LOCKED} so that concurrent members never wait for each other and never get the same message:
+ * Claims messages for a group in one transaction. Its first statement takes the fencing-token base
+ * and probes the group's pause ({@code claim_start}); a paused group gets nothing. Then, each step
+ * with {@code FOR UPDATE SKIP LOCKED} so that concurrent members never wait for each other and
+ * never get the same message:
  *
  * <ol>
  *   <li><b>Ready rows</b> of {@code mq_deliveries}: expired leases and retries whose delay passed
- *       (index {@code (group_name, topic_id, visible_at)}). Each is re-granted with a new token and
- *       one more attempt.
+ *       (index {@code (group_name, topic_id, visible_at)}), re-granted with a new token (see {@link
+ *       Regrants}). Under {@code KEY_ORDERED} also held rows whose key became free.
  *   <li><b>New messages</b>: one partition at a time, the group's cursor row is locked (skipping
  *       partitions another member is claiming from), the next messages at or after the cursor are
- *       read, a delivery row is inserted for each, and the cursor moves past them.
+ *       read, a delivery row is inserted for each, and the cursor moves past them. Delayed messages
+ *       and, under {@code KEY_ORDERED}, messages of a key that still has a row become waiting or
+ *       held rows, and the scan goes on past them (up to {@value #SCAN_LIMIT} messages per claim),
+ *       so a blocked key never starves the others.
  * </ol>
  *
- * Because appends commit in offset order per partition (see {@link Appender}), the messages a claim
- * can see beyond the cursor are always a dense prefix: the cursor never passes a message that
+ * No claim counts an attempt: a lease's attempt is the attempts counted before it plus one.
+ *
+ * <p>Because appends commit in offset order per partition (see {@link Appender}), the messages a
+ * claim can see beyond the cursor are always a dense prefix: the cursor never passes a message that
  * commits later.
  */
 public final class Claimer {
+  /** How many messages one claim reads past delayed and held ones at most. */
+  static final int SCAN_LIMIT = 10_000;
+
+  /** The largest number of messages read per statement while scanning a partition. */
+  private static final int MAX_CHUNK = 1_000;
+
   private final Statements sql;
   private final Topics topics;
   private final Cursors cursors;
+  private final Regrants regrants;
   private final AtomicInteger rotation = new AtomicInteger();
 
   /** A claimer using these statements. */
@@ -46,25 +60,30 @@ public final class Claimer {
     this.sql = sql;
     this.topics = topics;
     this.cursors = cursors;
+    this.regrants = new Regrants(sql);
   }
 
   /**
    * Claims new messages for an unordered group with one auto-commit statement per partition
-   * (PostgreSQL). Returns null, having changed nothing, when the group has deliveries due again:
-   * then run {@link #claim} in a transaction.
+   * (PostgreSQL). Returns null, having changed nothing, when the group has deliveries due again or
+   * this process has not yet seen its cursors (the first claim checks the pause before it creates
+   * them at the start position): then run {@link #claim} in a transaction.
    */
   public List<Lease> claimNewFast(Handle h, ClaimRequest r, Instant now) {
     TopicRow row = topics.requireCached(h, r.topic());
-    cursors.ensure(h, r.group(), row, r.startPosition());
+    if (!cursors.known(r.group(), row)) {
+      return null;
+    }
     int partitions = row.config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
-    Instant until = now.plus(r.lease());
+    Instant until = Database.plus(now, r.lease());
     List<Lease> leases = new ArrayList<>();
     List<Integer> taken = new ArrayList<>();
     while (leases.size() < r.maxMessages() && taken.size() < partitions) {
       List<FastRow> rows =
           h.createQuery(sql.get("claim_new_unordered"))
               .bind("group", r.group())
+              .bind("topic", r.topic())
               .bind("topicId", row.id())
               .bindArray("taken", Integer.class, taken)
               .bind("rotation", partitions - start)
@@ -118,102 +137,57 @@ public final class Claimer {
   /** Runs one claim in the handle's transaction. */
   public List<Lease> claim(Handle h, ClaimRequest r, Instant now) {
     TopicRow row = topics.requireCached(h, r.topic());
-    cursors.ensure(h, r.group(), row, r.startPosition());
-    long claimNo = h.createQuery(sql.get("token_next")).mapTo(Long.class).one();
-    Instant until = now.plus(r.lease());
-    Grant grant = new Grant(r.group(), row, claimNo, new AtomicInteger(), now, until);
-    List<Lease> leases = new ArrayList<>(claimReady(h, grant, r));
-    if (leases.size() < r.maxMessages()) {
-      leases.addAll(claimNew(h, grant, r.maxMessages() - leases.size(), r.ordering()));
-    }
-    leases.sort(
-        Comparator.comparingInt((Lease l) -> l.id().partition())
-            .thenComparingLong(l -> l.id().offset()));
-    return leases;
-  }
-
-  /**
-   * One claim call's grant. Tokens are {@code claimNo * MAX_CLAIM + i}: unique per lease, since
-   * {@code claimNo} comes from a sequence and a claim grants fewer than {@code MAX_CLAIM} leases.
-   */
-  private record Grant(
-      String group, TopicRow row, long claimNo, AtomicInteger granted, Instant now, Instant until) {
-    long nextToken() {
-      return claimNo * ClaimRequest.MAX_CLAIM + granted.getAndIncrement();
-    }
-  }
-
-  private record Ready(int partition, long offset, int attempts, Instant firstDelivered) {}
-
-  private List<Lease> claimReady(Handle h, Grant g, ClaimRequest r) {
-    String name = r.ordering() == Ordering.KEY_ORDERED ? "claim_ready_key_ordered" : "claim_ready";
-    List<Ready> ready =
-        h.createQuery(sql.get(name))
-            .bind("group", g.group())
-            .bind("topicId", g.row().id())
-            .bind("now", Database.ts(g.now()))
-            .bind("max", r.maxMessages())
+    Start start =
+        h.createQuery(sql.get("claim_start"))
+            .bind("group", r.group())
+            .bind("topic", r.topic())
+            .bind("topicId", row.id())
             .map(
                 (rs, ctx) ->
-                    new Ready(
-                        rs.getInt("partition_no"),
-                        rs.getLong("msg_offset"),
-                        rs.getInt("attempts"),
-                        Database.instant(rs, "first_delivered_at")))
-            .list();
-    if (ready.isEmpty()) {
+                    new Start(
+                        rs.getLong("claim_no"), rs.getBoolean("paused"), rs.getBoolean("has_held")))
+            .one();
+    if (start.paused()) {
       return List.of();
     }
-    PreparedBatch update = h.prepareBatch(sql.get("delivery_grant"));
-    Map<Integer, List<Ready>> byPartition = new TreeMap<>();
-    Map<Long, Long> tokens = new java.util.HashMap<>();
-    for (Ready d : ready) {
-      long token = g.nextToken();
-      tokens.put(((long) d.partition() << 48) ^ d.offset(), token);
-      update
-          .bind("token", token)
-          .bind("until", Database.ts(g.until()))
-          .bind("now", Database.ts(g.now()))
+    cursors.ensure(h, r.group(), row, r.startPosition());
+    Grant g = new Grant(r.group(), row, start.claimNo(), now, Database.plus(now, r.lease()));
+    boolean keyOrdered = r.ordering() == Ordering.KEY_ORDERED;
+    int max = r.maxMessages();
+    List<Lease> leases = new ArrayList<>(regrant(h, g, start.hasHeld(), keyOrdered, max));
+    if (leases.size() < max) {
+      leases.addAll(claimNew(h, g, max - leases.size(), keyOrdered));
+    }
+    return sorted(leases);
+  }
+
+  /** What {@code claim_start} returns: the token base, the pause, whether held rows exist. */
+  private record Start(long claimNo, boolean paused, boolean hasHeld) {}
+
+  /**
+   * Step 1: rows due again. Under {@code KEY_ORDERED} also held rows whose key became free; an
+   * unordered claim first turns a group's held rows (left by earlier KEY_ORDERED claims) into
+   * waiting rows, so they are never stranded.
+   */
+  private List<Lease> regrant(Handle h, Grant g, boolean hasHeld, boolean keyOrdered, int max) {
+    if (keyOrdered) {
+      List<Lease> leases = new ArrayList<>(regrants.grant(h, g, "claim_ready_key_ordered", max));
+      if (hasHeld && leases.size() < max) {
+        leases.addAll(regrants.grantHeldHeads(h, g, max - leases.size()));
+      }
+      return leases;
+    }
+    if (hasHeld) {
+      h.createUpdate(sql.get("delivery_unhold"))
           .bind("group", g.group())
           .bind("topicId", g.row().id())
-          .bind("partition", d.partition())
-          .bind("offset", d.offset())
-          .add();
-      byPartition.computeIfAbsent(d.partition(), p -> new ArrayList<>()).add(d);
+          .bind("now", Database.ts(g.now()))
+          .execute();
     }
-    update.execute();
-    List<Lease> leases = new ArrayList<>(ready.size());
-    for (Map.Entry<Integer, List<Ready>> e : byPartition.entrySet()) {
-      List<Ready> rows = e.getValue();
-      long min = rows.stream().mapToLong(Ready::offset).min().orElseThrow();
-      long max = rows.stream().mapToLong(Ready::offset).max().orElseThrow();
-      Map<Long, StoredMessage> messages = messagesBetween(h, g.row(), e.getKey(), min, max);
-      for (Ready d : rows) {
-        StoredMessage m = messages.get(d.offset());
-        if (m != null) {
-          Instant first = d.firstDelivered() == null ? g.now() : d.firstDelivered();
-          long token = tokens.get(((long) d.partition() << 48) ^ d.offset());
-          leases.add(lease(g, m, token, d.attempts() + 1, first));
-        }
-      }
-    }
-    return leases;
+    return regrants.grant(h, g, "claim_ready", max);
   }
 
-  private Map<Long, StoredMessage> messagesBetween(
-      Handle h, TopicRow row, int partition, long from, long to) {
-    Map<Long, StoredMessage> out = new TreeMap<>();
-    h.createQuery(sql.get("message_between"))
-        .bind("topicId", row.id())
-        .bind("partition", partition)
-        .bind("from", from)
-        .bind("to", to)
-        .map((rs, ctx) -> MessageRows.read(rs, row.name(), partition))
-        .forEach(m -> out.put(m.offset(), m));
-    return out;
-  }
-
-  private List<Lease> claimNew(Handle h, Grant g, int wanted, Ordering ordering) {
+  private List<Lease> claimNew(Handle h, Grant g, int wanted, boolean keyOrdered) {
     List<Lease> leases = new ArrayList<>();
     List<Integer> taken = new ArrayList<>();
     int partitions = g.row().config().partitions();
@@ -235,54 +209,49 @@ public final class Claimer {
       taken.add(cursor.getKey());
       leases.addAll(
           fromPartition(
-              h, g, cursor.getKey(), cursor.getValue(), wanted - leases.size(), ordering));
+              h, g, cursor.getKey(), cursor.getValue(), wanted - leases.size(), keyOrdered));
     }
     return leases;
   }
 
+  /**
+   * Reads the partition from {@code from} in growing chunks until {@code wanted} messages are
+   * leased, the partition ends or {@link #SCAN_LIMIT} messages were read; inserts a delivery row
+   * for each message passed (leased, delayed or held) and moves the cursor past the last one.
+   */
   private List<Lease> fromPartition(
-      Handle h, Grant g, int partition, long from, int wanted, Ordering ordering) {
-    List<StoredMessage> messages =
-        h.createQuery(sql.get("message_range"))
-            .bind("topicId", g.row().id())
-            .bind("partition", partition)
-            .bind("from", from)
-            .bind("max", wanted)
-            .map((rs, ctx) -> MessageRows.read(rs, g.row().name(), partition))
-            .list();
-    if (messages.isEmpty()) {
-      return List.of();
-    }
-    Set<String> heldKeys =
-        ordering == Ordering.KEY_ORDERED ? inFlightKeys(h, g, partition) : new HashSet<>();
-    List<Lease> leases = new ArrayList<>(messages.size());
+      Handle h, Grant g, int partition, long from, int wanted, boolean keyOrdered) {
+    List<Lease> leases = new ArrayList<>();
     PreparedBatch insert = h.prepareBatch(sql.get("delivery_insert"));
-    for (StoredMessage m : messages) {
-      Message msg = m.message();
-      boolean delayed = msg.deliverAt() != null && msg.deliverAt().isAfter(g.now());
-      boolean held =
-          ordering == Ordering.KEY_ORDERED && msg.key() != null && !heldKeys.add(msg.key());
-      boolean lease = !delayed && !held;
-      long token = lease ? g.nextToken() : 0L;
-      insert
-          .bind("group", g.group())
-          .bind("topicId", g.row().id())
-          .bind("partition", partition)
-          .bind("offset", m.offset())
-          .bind("key", msg.key())
-          .bind("token", token)
-          .bind("attempts", lease ? 1 : 0)
-          .bind("leased", lease)
-          .bind("visibleAt", Database.ts(lease ? g.until() : delayed ? msg.deliverAt() : g.now()))
-          .bind("firstDeliveredAt", Database.ts(lease ? g.now() : null))
-          .add();
-      if (lease) {
-        leases.add(lease(g, m, token, 1, g.now()));
+    Set<String> heldKeys = new HashSet<>();
+    long next = from;
+    int chunk = wanted;
+    while (leases.size() < wanted && next - from < SCAN_LIMIT) {
+      List<StoredMessage> messages = range(h, g.row(), partition, next, chunk);
+      if (keyOrdered) {
+        heldKeys.addAll(keysWithRows(h, g, partition, messages, heldKeys));
       }
+      for (StoredMessage m : messages) {
+        if (leases.size() == wanted) {
+          break;
+        }
+        Lease lease = insert(insert, g, m, keyOrdered, heldKeys);
+        if (lease != null) {
+          leases.add(lease);
+        }
+        next = m.offset() + 1;
+      }
+      if (messages.size() < chunk) {
+        break;
+      }
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+    if (next == from) {
+      return List.of();
     }
     insert.execute();
     h.createUpdate(sql.get("cursor_advance"))
-        .bind("next", messages.get(messages.size() - 1).offset() + 1)
+        .bind("next", next)
         .bind("group", g.group())
         .bind("topicId", g.row().id())
         .bind("partition", partition)
@@ -290,18 +259,64 @@ public final class Claimer {
     return leases;
   }
 
-  private Set<String> inFlightKeys(Handle h, Grant g, int partition) {
-    return new HashSet<>(
-        h.createQuery(sql.get("inflight_keys"))
-            .bind("group", g.group())
-            .bind("topicId", g.row().id())
-            .bind("partition", partition)
-            .mapTo(String.class)
-            .list());
+  private List<StoredMessage> range(Handle h, TopicRow row, int partition, long from, int max) {
+    return h.createQuery(sql.get("message_range"))
+        .bind("topicId", row.id())
+        .bind("partition", partition)
+        .bind("from", from)
+        .bind("max", max)
+        .map((rs, ctx) -> MessageRows.read(rs, row.name(), partition))
+        .list();
   }
 
-  private static Lease lease(Grant g, StoredMessage m, long token, int attempt, Instant first) {
-    DeliveryId id = new DeliveryId(m.topic(), m.partition(), m.offset(), token);
-    return new Lease(id, m, attempt, g.until(), first);
+  /**
+   * Adds the delivery row of one message passed by the claim and returns its lease, or null when it
+   * waits: for its {@code deliverAt}, or (held) for an earlier message of its key. Under {@code
+   * KEY_ORDERED} the row keeps the key, and the key then holds back its later messages.
+   */
+  private static Lease insert(
+      PreparedBatch insert, Grant g, StoredMessage m, boolean keyOrdered, Set<String> heldKeys) {
+    Message msg = m.message();
+    boolean delayed = msg.deliverAt() != null && msg.deliverAt().isAfter(g.now());
+    String key = keyOrdered ? msg.key() : null;
+    boolean held = key != null && !heldKeys.add(key);
+    boolean lease = !delayed && !held;
+    long token = lease ? g.nextToken() : 0L;
+    Instant visibleAt = held ? Validation.MAX_INSTANT : lease ? g.until() : msg.deliverAt();
+    insert
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bind("partition", m.partition())
+        .bind("offset", m.offset())
+        .bind("key", key)
+        .bind("token", token)
+        .bind("leased", lease)
+        .bind("held", held)
+        .bind("visibleAt", Database.ts(visibleAt))
+        .bind("firstDeliveredAt", Database.ts(lease ? g.now() : null))
+        .add();
+    return lease ? g.lease(m, token, 0, g.now()) : null;
+  }
+
+  /** The keys among these messages' (not yet known to be held) that still have a delivery row. */
+  private List<String> keysWithRows(
+      Handle h, Grant g, int partition, List<StoredMessage> messages, Set<String> known) {
+    Set<String> keys = new HashSet<>();
+    for (StoredMessage m : messages) {
+      String key = m.message().key();
+      if (key != null && !known.contains(key)) {
+        keys.add(key);
+      }
+    }
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    return h.createQuery(sql.get("delivery_keys"))
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bind("partition", partition)
+        .bindArray("keys", String.class, keys)
+        .mapTo(String.class)
+        .list();
   }
 }

@@ -24,11 +24,23 @@ public final class Cursors {
   }
 
   /**
+   * Whether this process has seen the group's cursors in every partition of the topic committed
+   * (then {@link #ensure} has nothing to do).
+   */
+  public boolean known(String group, TopicRow row) {
+    return complete.contains(cacheKey(group, row));
+  }
+
+  private static String cacheKey(String group, TopicRow row) {
+    return row.id() + "/" + row.config().partitions() + "/" + group;
+  }
+
+  /**
    * Makes sure the group has a cursor in every partition of the topic, creating missing ones at
    * {@code start}. Cheap after the first call per group, topic and partition count.
    */
   public void ensure(Handle h, String group, TopicRow row, Position start) {
-    String cacheKey = row.id() + "/" + row.config().partitions() + "/" + group;
+    String cacheKey = cacheKey(group, row);
     if (complete.contains(cacheKey)) {
       return;
     }

@@ -3,8 +3,10 @@ package io.sluice.storage.jdbc.internal;
 import io.sluice.api.error.BackendUnavailableException;
 import io.sluice.api.error.SluiceException;
 import io.sluice.api.error.StorageFailedException;
+import io.sluice.api.internal.Validation;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
@@ -67,6 +69,19 @@ public final class Database {
   /** The store clock's time at the database's precision (microseconds). */
   public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * {@code t + d}, capped at the latest instant the store keeps ({@link Validation#MAX_INSTANT}),
+   * so that a huge lease or delay means "practically never" instead of an overflow.
+   */
+  public static Instant plus(Instant t, Duration d) {
+    try {
+      Instant r = t.plus(d);
+      return r.isAfter(Validation.MAX_INSTANT) ? Validation.MAX_INSTANT : r;
+    } catch (ArithmeticException | java.time.DateTimeException overflow) {
+      return Validation.MAX_INSTANT;
+    }
   }
 
   /** An instant as a bind argument of type {@code timestamp with time zone}. */

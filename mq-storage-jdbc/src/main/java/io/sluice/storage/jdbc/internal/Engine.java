@@ -1,6 +1,7 @@
 package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Message;
+import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.BackendUnavailableException;
@@ -9,6 +10,7 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.spi.Ack;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.DeadLetterRequest;
+import io.sluice.spi.DeliveryId;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.PartitionInfo;
 import io.sluice.spi.StorageHealth;
@@ -21,7 +23,6 @@ import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The parts of a JDBC store wired together, with the operations that span several of them (dead
- * letters, work in the ack's transaction, reads). {@code JdbcStorage} validates arguments and
- * delegates here.
+ * letters, work in the ack's transaction, reads). {@code JdbcStorage} delegates here; requests
+ * arrive validated and only while the store is open (its facade, {@code AbstractStorage}, checks).
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -42,19 +43,23 @@ public final class Engine implements AutoCloseable {
   private final Appender appender;
   private final Claimer claimer;
   private final OffsetCommitter committer;
+  private final Leases leases;
+  private final Pauses pauses;
+  private final Cursors cursors;
   private final Retention retention;
   private final AutoCloseable ownedPool;
   private final RetentionService retentionService;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Engine(Database db, AutoCloseable ownedPool, JdbcStorageConfig config) {
     this.db = db;
     Statements sql = db.sql();
     this.topics = new Topics(sql);
-    Cursors cursors = new Cursors(sql, topics);
+    this.cursors = new Cursors(sql, topics);
     this.appender = new Appender(sql, topics);
     this.claimer = new Claimer(sql, topics, cursors);
     this.committer = new OffsetCommitter(sql, topics, cursors, db.dialect().arrayAck());
+    this.leases = new Leases(sql, topics);
+    this.pauses = new Pauses(sql);
     this.retention = new Retention(db, topics, committer);
     this.ownedPool = ownedPool;
     this.retentionService =
@@ -123,14 +128,24 @@ public final class Engine implements AutoCloseable {
     return committer;
   }
 
+  /** Marking started, releasing and extending leases. */
+  public Leases leases() {
+    return leases;
+  }
+
+  /** Pauses. */
+  public Pauses pauses() {
+    return pauses;
+  }
+
   /** Retention. */
   public Retention retention() {
     return retention;
   }
 
-  /** Whether {@link #close()} was called. */
-  public boolean closed() {
-    return closed.get();
+  /** What a position names in one partition now (clamped to the retained range); no side effect. */
+  public long offsetFor(Handle h, String topic, int partition, Position position) {
+    return cursors.resolve(h, topics.require(h, topic), partition, position, false);
   }
 
   /** Appends: the one-statement path when it applies, else one transaction. */
@@ -157,8 +172,22 @@ public final class Engine implements AutoCloseable {
     return db.tx("claim", h -> claimer.claim(h, r, db.now()));
   }
 
+  /**
+   * Marks leases started: one auto-commit statement (durable when it returns, so a crash of this
+   * process afterwards cannot give the attempt back).
+   */
+  public BatchResult markStarted(String group, List<DeliveryId> ids) {
+    if (ids.isEmpty()) {
+      return BatchResult.allApplied(0);
+    }
+    return db.autoCommit("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+  }
+
   /** Acks: one auto-commit statement when it can be (one topic, no processed keys). */
   public BatchResult ack(String group, List<Ack> acks) {
+    if (acks.isEmpty()) {
+      return BatchResult.allApplied(0);
+    }
     boolean single =
         db.dialect().arrayAck()
             && acks.stream().allMatch(a -> a.processedKey() == null)
@@ -202,10 +231,13 @@ public final class Engine implements AutoCloseable {
         .get(0);
   }
 
-  /** Runs the work and the ack in one transaction. */
+  /**
+   * Runs the work and the acks in one transaction: if any ack is stale, the transaction (the work's
+   * writes included) rolls back and {@link StaleDeliveryException} names the first stale delivery.
+   */
   @SuppressWarnings("unchecked")
   public <R, X extends Exception> R inTransaction(
-      String group, Ack ack, TransactionalWork<R, X> work) throws X {
+      String group, List<Ack> acks, TransactionalWork<R, X> work) throws X {
     Exception[] thrown = new Exception[1];
     try {
       return db.tx(
@@ -219,10 +251,13 @@ public final class Engine implements AutoCloseable {
               thrown[0] = e;
               throw new WorkFailed(e);
             }
-            BatchResult acked = committer.ack(h, group, List.of(ack), db.now());
-            if (acked.applied() != 1) {
-              throw new StaleDeliveryException(
-                  ack.delivery(), "lease expired, re-granted or already settled; rolled back");
+            if (!acks.isEmpty()) {
+              BatchResult acked = committer.ack(h, group, acks, db.now());
+              if (!acked.rejected().isEmpty()) {
+                throw new StaleDeliveryException(
+                    acked.rejected().get(0),
+                    "lease expired, re-granted or already settled; rolled back");
+              }
             }
             return result;
           });
@@ -251,9 +286,6 @@ public final class Engine implements AutoCloseable {
 
   /** Whether a trivial query on Sluice's schema succeeds. */
   public StorageHealth health() {
-    if (closed()) {
-      return new StorageHealth(false, db.dialect().name() + " " + db.target() + ": closed");
-    }
     try (Handle h = db.jdbi().open()) {
       h.createQuery(db.sql().get("health")).mapTo(Long.class).one();
       return new StorageHealth(true, db.dialect().name() + " " + db.target());
@@ -263,12 +295,9 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Stops retention and closes an owned pool. Idempotent. */
+  /** Stops retention and closes an owned pool. Called once, by the store's close. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
     if (retentionService != null) {
       retentionService.close();
     }

@@ -1,7 +1,6 @@
 package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Position;
-import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.spi.Ack;
 import io.sluice.spi.BatchResult;
 import io.sluice.spi.DeliveryId;
@@ -16,13 +15,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Settles deliveries and reports group progress.
+ * Settles deliveries by ack and reports group progress (leases are released, extended and marked
+ * started by {@link Leases}).
  *
  * <p>An ack deletes the delivery row, fenced by its token and lease expiry. Nothing else is
  * written: the committed offset is <i>derived</i> as the lowest offset that still has a delivery
  * row in the partition, or the cursor when none does. So it advances over every contiguous done
  * message by itself, never passes a message that is not done, and acks in any order cost one
  * indexed delete each (batched in one statement round trip per call).
+ *
+ * <p><b>Lag</b> follows from the same rows: every offset below the cursor was handed out, and those
+ * in {@code [committed, cursor)} without a row are done out of order, so the messages not yet done
+ * are {@code end - cursor} plus the rows left.
  */
 public final class OffsetCommitter {
   private final Statements sql;
@@ -160,57 +164,6 @@ public final class OffsetCommitter {
     }
   }
 
-  /** Ends a lease without completing it; {@link StaleDeliveryException} if not current. */
-  public void release(
-      Handle h, String group, DeliveryId id, Instant visibleAt, boolean countAttempt, Instant now) {
-    Optional<TopicRow> row = topics.find(h, id.topic());
-    int count =
-        row.isEmpty()
-            ? 0
-            : bindKey(h.createUpdate(sql.get("delivery_release")), group, row.get(), id)
-                .bind("visibleAt", Database.ts(visibleAt.isBefore(now) ? now : visibleAt))
-                .bind("uncount", countAttempt ? 0 : 1)
-                .bind("now", Database.ts(now))
-                .execute();
-    if (count == 0) {
-      throw new StaleDeliveryException(id, "lease expired, re-granted or already settled");
-    }
-  }
-
-  /** Extends the current leases among {@code ids}; lists the others as rejected. */
-  public BatchResult extend(
-      Handle h, String group, List<DeliveryId> ids, Instant until, Instant now) {
-    List<DeliveryId> rejected = new ArrayList<>();
-    int applied = 0;
-    Map<String, Optional<TopicRow>> rows = new HashMap<>();
-    for (DeliveryId id : ids) {
-      Optional<TopicRow> row = rows.computeIfAbsent(id.topic(), t -> topics.findCached(h, t));
-      int count =
-          row.isEmpty()
-              ? 0
-              : bindKey(h.createUpdate(sql.get("delivery_extend")), group, row.get(), id)
-                  .bind("until", Database.ts(until))
-                  .bind("now", Database.ts(now))
-                  .execute();
-      if (count == 0) {
-        rejected.add(id);
-      } else {
-        applied++;
-      }
-    }
-    return new BatchResult(applied, rejected);
-  }
-
-  private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindKey(
-      S statement, String group, TopicRow row, DeliveryId id) {
-    return statement
-        .bind("group", group)
-        .bind("topicId", row.id())
-        .bind("partition", id.partition())
-        .bind("offset", id.offset())
-        .bind("token", id.token());
-  }
-
   /** The group's progress per partition. */
   public List<GroupPartition> groupState(Handle h, String group, TopicRow row) {
     return h.createQuery(sql.get("group_state"))
@@ -228,7 +181,8 @@ public final class OffsetCommitter {
               }
               long open = rs.getLong("open_offset");
               long committed = rs.wasNull() ? cursor : open;
-              return new GroupPartition(partition, committed, end, (int) (cursor - committed));
+              long lag = Math.max(0, end - cursor + rs.getLong("open_rows"));
+              return new GroupPartition(partition, committed, end, (int) (cursor - committed), lag);
             })
         .list();
   }

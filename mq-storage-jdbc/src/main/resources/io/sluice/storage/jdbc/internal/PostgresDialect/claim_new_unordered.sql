@@ -1,12 +1,24 @@
 -- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
 -- round trip): lock one partition cursor with messages beyond it (skipping cursors other members
 -- hold), read the next messages, insert their delivery rows and move the cursor past them.
--- Due messages are leased with tokens claim_no * 10000 + n; delayed ones wait (not leased).
--- If the group has deliveries due again (expired leases, retries), nothing is taken and the one
--- returned row says so (due_waiting): the caller then runs the general claim, which re-grants them.
-WITH due AS (
-  SELECT EXISTS (SELECT 1 FROM ${schema}.mq_deliveries
-                 WHERE group_name = :group AND topic_id = :topicId AND visible_at <= :now)
+-- Due messages are leased with tokens claim_no * 10000 + n; delayed ones wait (not leased). Claims
+-- count no attempt (attempts stays 0: markStarted counts). Unordered rows store no key.
+-- A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due again
+-- (expired leases, retries) or held rows (it claimed KEY_ORDERED before), nothing is taken and the
+-- one returned row says so (due_waiting): the caller then runs the general claim, which re-grants them.
+WITH paused AS (
+  SELECT EXISTS (SELECT 1 FROM ${schema}.mq_pauses
+                 WHERE group_name = :group AND topic_name IN (:topic, '*')) AS paused
+), due AS (
+  SELECT NOT (SELECT paused FROM paused)
+         AND (EXISTS (SELECT 1 FROM ${schema}.mq_deliveries
+                      WHERE group_name = :group AND topic_id = :topicId AND visible_at <= :now)
+              -- A scalar sub-select ordered as the index, not EXISTS (which drops ORDER BY and
+              -- LIMIT): always a probe of the small, usually empty partial index
+              -- mq_deliveries_held, never a scan betting on an early match.
+              OR (SELECT partition_no FROM ${schema}.mq_deliveries
+                  WHERE group_name = :group AND topic_id = :topicId AND held
+                  ORDER BY partition_no, msg_key LIMIT 1) IS NOT NULL)
          AS due_waiting
 ), tok AS (
   SELECT nextval('${schema}.mq_token_seq') AS claim_no
@@ -16,6 +28,7 @@ WITH due AS (
   WHERE c.group_name = :group AND c.topic_id = :topicId
     AND NOT (c.partition_no = ANY(:taken))
     AND NOT (SELECT due_waiting FROM due)
+    AND NOT (SELECT paused FROM paused)
     AND c.next_offset < (SELECT p.next_offset FROM ${schema}.mq_partitions p
                          WHERE p.topic_id = c.topic_id AND p.partition_no = c.partition_no)
   ORDER BY MOD(c.partition_no + :rotation, :partitions)
@@ -40,9 +53,9 @@ WITH due AS (
   INSERT INTO ${schema}.mq_deliveries
       (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
        visible_at, first_delivered_at)
-  SELECT :group, :topicId, msg.partition_no, msg.msg_offset, msg.msg_key,
+  SELECT :group, :topicId, msg.partition_no, msg.msg_offset, NULL,
          CASE WHEN msg.due THEN tok.claim_no * 10000 + msg.rn - 1 ELSE 0 END,
-         CASE WHEN msg.due THEN 1 ELSE 0 END,
+         0,
          msg.due,
          CASE WHEN msg.due THEN CAST(:until AS timestamptz) ELSE msg.deliver_at END,
          CASE WHEN msg.due THEN CAST(:now AS timestamptz) END

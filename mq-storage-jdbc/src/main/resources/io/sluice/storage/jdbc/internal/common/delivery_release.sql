@@ -1,4 +1,9 @@
+-- Ends the current lease. A failed attempt counts if markStarted did not count it already
+-- (ifStarted 0, ifNotStarted 1); a delivery handed back unprocessed takes back the attempt its
+-- lease counted (ifStarted -1, ifNotStarted 0).
 UPDATE ${schema}.mq_deliveries
-SET leased = FALSE, visible_at = :visibleAt, attempts = attempts - :uncount
+SET leased = FALSE, started = FALSE, visible_at = :visibleAt,
+    attempts = attempts + CASE WHEN started THEN CAST(:ifStarted AS INTEGER)
+                               ELSE CAST(:ifNotStarted AS INTEGER) END
 WHERE group_name = :group AND topic_id = :topicId AND partition_no = :partition
   AND msg_offset = :offset AND token = :token AND leased = TRUE AND visible_at > :now

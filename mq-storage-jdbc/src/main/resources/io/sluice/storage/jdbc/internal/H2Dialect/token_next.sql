@@ -1,1 +1,0 @@
-SELECT NEXT VALUE FOR ${schema}.mq_token_seq

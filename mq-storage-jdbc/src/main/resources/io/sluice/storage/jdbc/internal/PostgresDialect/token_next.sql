@@ -1,1 +1,0 @@
-SELECT nextval('${schema}.mq_token_seq')

@@ -1,0 +1,1 @@
+DELETE FROM ${schema}.mq_pauses WHERE group_name = :group AND topic_name = :topic
