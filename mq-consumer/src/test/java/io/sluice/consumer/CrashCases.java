@@ -133,6 +133,7 @@ abstract class CrashCases extends ConsumerCase {
     assertThat(dl.attempts()).isEqualTo(3);
     assertThat(dl.errorClass()).isNull();
     assertThat(dl.message().payloadAsString()).isEqualTo("kills its consumer");
+    await().atMost(WAIT).until(() -> stats().deadLettered.get() >= 1); // told after the store
     assertThat(stats().deadLettered.get()).isEqualTo(1);
   }
 

@@ -49,6 +49,7 @@ abstract class DeadLettersCases extends ConsumerCase {
     assertThat(dl.message().key()).isEqualTo("k");
     assertThat(dl.message().headers().lastValue(DeadLetterHeaders.TOPIC)).contains("orders");
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    await().atMost(WAIT).until(() -> stats().deadLettered.get() >= 1); // told after the store
     assertThat(stats().retried.get()).isEqualTo(2);
     assertThat(stats().deadLettered.get()).isEqualTo(1);
   }

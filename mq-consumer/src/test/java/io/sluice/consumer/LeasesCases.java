@@ -141,6 +141,7 @@ abstract class LeasesCases extends ConsumerCase {
     await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> stats().retried.get() == 0);
     clock().advance(Duration.ofMillis(1));
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    await().atMost(WAIT).until(() -> stats().retried.get() == 1);
     assertThat(attempts).containsExactly(1, 2);
     assertThat(stats().retryFailures)
         .singleElement()

@@ -113,7 +113,13 @@ abstract class ManualAckCases extends ConsumerCase {
               }
             })
         .start();
-    await().atMost(WAIT).until(() -> stats().retried.get() == 1 && stats().deferred.get() == 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stats().retried.get() == 1
+                    && stats().deferred.get() == 1
+                    && stats().deadLettered.get() == 1);
     assertThat(sluice().admin().deadLetters("orders.dlq", 5))
         .singleElement()
         .satisfies(dl -> assertThat(dl.reason()).isEqualTo("invalid order"));
