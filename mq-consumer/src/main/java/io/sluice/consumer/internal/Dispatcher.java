@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -361,42 +362,34 @@ final class Dispatcher {
 
   /** Waits up to {@code deadline} until no handler runs; true if none does. */
   boolean awaitIdle(Duration deadline) throws InterruptedException {
-    long nanos = deadline.toNanos();
-    lock.lock();
-    try {
-      while ((running > 0 || markerActive) && nanos > 0) {
-        nanos = quiet.awaitNanos(nanos);
-      }
-      return running == 0 && !markerActive;
-    } finally {
-      lock.unlock();
-    }
+    return await(deadline, () -> running > 0 || markerActive);
   }
 
   /** Interrupts every worker, then waits up to {@code grace} for them to exit; true if they did. */
   boolean interruptAndAwait(Duration grace) throws InterruptedException {
-    long nanos = grace.toNanos();
     lock.lock();
     try {
       workers.forEach(w -> w.thread.interrupt());
-      while (!workers.isEmpty() && nanos > 0) {
-        nanos = quiet.awaitNanos(nanos);
-      }
-      return workers.isEmpty();
     } finally {
       lock.unlock();
     }
+    return awaitWorkersExit(grace);
   }
 
   /** Waits up to {@code grace} for idle workers to exit after {@link #close()}. */
   boolean awaitWorkersExit(Duration grace) throws InterruptedException {
-    long nanos = grace.toNanos();
+    return await(grace, () -> !workers.isEmpty());
+  }
+
+  /** Waits up to {@code limit} while {@code busy} holds (checked with the lock held). */
+  private boolean await(Duration limit, BooleanSupplier busy) throws InterruptedException {
+    long nanos = limit.toNanos();
     lock.lock();
     try {
-      while (!workers.isEmpty() && nanos > 0) {
+      while (busy.getAsBoolean() && nanos > 0) {
         nanos = quiet.awaitNanos(nanos);
       }
-      return workers.isEmpty();
+      return !busy.getAsBoolean();
     } finally {
       lock.unlock();
     }
