@@ -27,15 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * their request. Bytes waiting are bounded by {@link ProducerConfig#maxBufferedBytes()}: a send
  * that does not fit blocks up to {@link ProducerConfig#maxBlock()} (backpressure), then fails with
  * {@link ProducerBufferFullException}; a single request larger than the bound is admitted when
- * nothing else is waiting. A send that fits takes no lock: the buffer and the request count are
- * atomic counters, and only a blocked sender or a {@link #flush()} waits on a lock, woken when the
- * batcher frees space.
+ * nothing else is waiting. A send that fits takes no lock: the buffer is an atomic counter (each
+ * request holds at least one byte of it, so an empty buffer means nothing waits), and only a
+ * blocked sender or a {@link #flush()} waits on a lock, woken when the batcher frees space.
  */
 public final class BatchingProducer implements Producer {
   private final ProducerConfig config;
   private final ProducerBatcher batcher;
   private final AtomicLong bufferedBytes = new AtomicLong();
-  private final AtomicLong pendingRequests = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private volatile int waiters;
@@ -84,6 +83,7 @@ public final class BatchingProducer implements Producer {
     if (outgoing.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
+    bytes = Math.max(1, bytes);
     SendRequest pending = SendRequest.batch(topic, outgoing, bytes, blocking);
     reserve(bytes);
     batcher.add(pending);
@@ -92,7 +92,7 @@ public final class BatchingProducer implements Producer {
 
   private CompletableFuture<Receipt> submitOne(String topic, Message message, boolean blocking) {
     checkTopic(topic);
-    long bytes = Validation.encodedSize(message);
+    long bytes = Math.max(1, Validation.encodedSize(message));
     SendRequest pending = SendRequest.single(topic, OutgoingMessage.of(message), bytes, blocking);
     reserve(bytes);
     batcher.add(pending);
@@ -121,7 +121,6 @@ public final class BatchingProducer implements Producer {
     if (!tryReserve(bytes)) {
       reserveBlocking(bytes);
     }
-    pendingRequests.incrementAndGet();
   }
 
   private boolean tryReserve(long bytes) {
@@ -167,7 +166,6 @@ public final class BatchingProducer implements Producer {
       bytes += p.bytes();
     }
     bufferedBytes.addAndGet(-bytes);
-    pendingRequests.addAndGet(-finished.size());
     if (waiters > 0) {
       signal();
     }
@@ -193,7 +191,7 @@ public final class BatchingProducer implements Producer {
     }
   }
 
-  /** Bytes waiting for the store (for tests and metrics). */
+  /** Bytes waiting for the store, each request counting at least one (for tests and metrics). */
   public long bufferedBytes() {
     return bufferedBytes.get();
   }
@@ -203,7 +201,7 @@ public final class BatchingProducer implements Producer {
     lock.lock();
     waiters++;
     try {
-      while (pendingRequests.get() > 0) {
+      while (bufferedBytes.get() > 0) { // every request waiting holds at least one byte
         changed.await(100, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {

@@ -41,12 +41,14 @@ final class ProducerBatcher extends LoopService {
   private final ProducerConfig config;
   private final Consumer<List<SendRequest>> done;
   private final AtomicReference<SendRequest> arrivals = new AtomicReference<>();
-  private final AtomicInteger queuedMessages = new AtomicInteger();
-  private final AtomicInteger queuedBlocking = new AtomicInteger();
+  private final AtomicInteger lingerCount = new AtomicInteger();
   private final ArrayDeque<SendRequest> taken = new ArrayDeque<>();
+  private int takenMessages;
+  private int takenBlocking;
   private volatile Thread loop;
   private volatile boolean sleeping;
   private volatile boolean lingering;
+  private volatile boolean lingerEnd;
 
   /** A batcher; {@code done} is told of each round's requests just before they complete. */
   ProducerBatcher(Storage storage, ProducerConfig config, Consumer<List<SendRequest>> done) {
@@ -56,19 +58,26 @@ final class ProducerBatcher extends LoopService {
     this.done = done;
   }
 
-  /** Queues a request; it completes once appended, or fails. */
+  /**
+   * Queues a request; it completes once appended, or fails. Counts it only while the loop lingers
+   * (so a busy loop costs a sender one compare-and-set), and wakes the loop when it sleeps or when
+   * this request ends the linger.
+   */
   void add(SendRequest pending) {
     SendRequest head;
     do {
       head = arrivals.get();
       pending.next = head;
     } while (!arrivals.compareAndSet(head, pending));
-    int queued = queuedMessages.addAndGet(pending.size());
-    if (pending.blocking()) {
-      queuedBlocking.incrementAndGet();
-    }
-    if (sleeping || (lingering && (pending.blocking() || queued >= config.maxBatchMessages()))) {
+    if (sleeping) {
       LockSupport.unpark(loop);
+    } else if (lingering) {
+      if (pending.blocking()) {
+        lingerEnd = true;
+        LockSupport.unpark(loop);
+      } else if (lingerCount.addAndGet(pending.size()) >= config.maxBatchMessages()) {
+        LockSupport.unpark(loop);
+      }
     }
   }
 
@@ -83,24 +92,35 @@ final class ProducerBatcher extends LoopService {
       sleeping = false;
       return;
     }
-    linger();
     drainQueue();
+    if (takenBlocking == 0
+        && takenMessages < config.maxBatchMessages()
+        && config.linger().toNanos() > 0) {
+      linger();
+      drainQueue();
+    }
     send(takeSameTopic());
   }
 
   /** Waits up to the linger for more requests, unless a blocked caller or a full batch waits. */
   private void linger() {
-    long lingerNanos = config.linger().toNanos();
-    if (lingerNanos <= 0) {
-      return;
-    }
-    long deadline = System.nanoTime() + lingerNanos;
+    long deadline = System.nanoTime() + config.linger().toNanos();
+    lingerCount.set(takenMessages);
+    lingerEnd = false;
     lingering = true;
     try {
+      // Requests pushed before the flag was visible did not count themselves: count them here (one
+      // pushed meanwhile may count twice, which only ends the linger early).
+      for (SendRequest p = arrivals.get(); p != null; p = p.next) {
+        if (p.blocking()) {
+          lingerEnd = true;
+        }
+        lingerCount.addAndGet(p.size());
+      }
       long left;
-      while ((left = deadline - System.nanoTime()) > 0
-          && queuedMessages.get() < config.maxBatchMessages()
-          && queuedBlocking.get() == 0
+      while (!lingerEnd
+          && lingerCount.get() < config.maxBatchMessages()
+          && (left = deadline - System.nanoTime()) > 0
           && !isClosed()) {
         LockSupport.parkNanos(this, left);
       }
@@ -123,6 +143,10 @@ final class ProducerBatcher extends LoopService {
       SendRequest next = p.next;
       p.next = null;
       taken.add(p);
+      takenMessages += p.size();
+      if (p.blocking()) {
+        takenBlocking++;
+      }
       p = next;
     }
   }
@@ -151,10 +175,8 @@ final class ProducerBatcher extends LoopService {
         blocking++;
       }
     }
-    queuedMessages.addAndGet(-count);
-    if (blocking > 0) {
-      queuedBlocking.addAndGet(-blocking);
-    }
+    takenMessages -= count;
+    takenBlocking -= blocking;
     return batch;
   }
 
