@@ -220,8 +220,10 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * The time source for backoff and latencies (default the system clock). Give the store the same
-     * one: leases and visibility use the store's clock.
+     * The time source of the consumer groups' own bookkeeping: lease ends tracked in the member,
+     * {@code maxHandlerTime}, dead-letter failure times and latencies (default the system clock).
+     * Visibility is the store's: retry delays and leases are measured on the store's clock, so the
+     * two may differ (a database clock) without shortening or lengthening a backoff.
      */
     public Builder clock(InstantSource clock) {
       this.clock = Validation.required("clock", clock);

@@ -34,8 +34,9 @@ public interface ConsumerListener {
   default void onAcked(Delivery delivery) {}
 
   /**
-   * The delivery failed and will be retried after {@code delay}; {@code failure} is the handler's
-   * exception, or null for a manual {@code nack}.
+   * The delivery failed and will be retried after {@code delay} (measured by the store); {@code
+   * failure} is the handler's exception, a {@link java.util.concurrent.TimeoutException} when the
+   * handler ran past {@link GroupConfig#maxHandlerTime()}, or null for a manual {@code nack}.
    */
   default void onRetried(Delivery delivery, Duration delay, Throwable failure) {}
 
