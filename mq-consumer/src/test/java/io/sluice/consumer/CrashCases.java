@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -239,5 +240,26 @@ abstract class CrashCases extends ConsumerCase {
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
     assertThat(markedWhenStarting).containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(storage().startedDeliveries.get()).isEqualTo(6);
+  }
+
+  /** A delivery whose start the store rejects (its lease is gone) never reaches the handler. */
+  @Test
+  void aDeliveryWhoseStartTheStoreRejectsNeverRuns() {
+    topic("orders", 1);
+    sluice().producer().send("orders", Message.of("x"));
+    AtomicBoolean expired = new AtomicBoolean();
+    storage().beforeStart =
+        request -> {
+          if (expired.compareAndSet(false, true)) {
+            clock().advance(Duration.ofSeconds(31)); // the store's lease runs out first
+          }
+        };
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    group("billing", "orders").handler(d -> attempts.add(d.attempt())).start();
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(expired).isTrue();
+    assertThat(attempts).as("only the redelivery ran, as a first attempt").containsExactly(1);
+    assertThat(stats().delivered.get()).isEqualTo(1);
+    assertThat(stats().stale.get()).isZero();
   }
 }

@@ -44,6 +44,7 @@ final class RecordingStorage implements Storage {
   final AtomicInteger startedDeliveries = new AtomicInteger();
   volatile Consumer<List<OutgoingMessage>> beforeAppend = batch -> {};
   volatile Consumer<ClaimRequest> beforeClaim = request -> {};
+  volatile Consumer<StartRequest> beforeStart = request -> {};
   private volatile boolean severed;
 
   RecordingStorage(Storage delegate) {
@@ -125,6 +126,7 @@ final class RecordingStorage implements Storage {
   @Override
   public BatchResult markStarted(StartRequest request) {
     check();
+    beforeStart.accept(request);
     BatchResult result = delegate.markStarted(request);
     starts.incrementAndGet();
     startedDeliveries.addAndGet(request.deliveries().size());
