@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * threads when configured), started as needed. Claimed deliveries wait in a ready queue; whenever
  * handler slots are free, one worker takes as many ready deliveries as there are free slots, passes
  * them through the {@link StartGate} in one call, and queues the started ones for the workers.
- * While the gate's store call runs, the slots freed meanwhile gather into the next batch. So no
- * thread is created per delivery, and a prefetched delivery (one without a free slot) is never
- * marked started.
+ * While the gate's store call runs, the slots freed meanwhile gather into the next batch; when a
+ * quarter of the slots are free again another worker starts a batch alongside (at most {@value
+ * #MAX_MARKERS} at once), so a store with slow calls (a database commit) does not serialize the
+ * starts. So no thread is created per delivery, and a prefetched delivery (one without a free slot)
+ * is never marked started.
  *
  * <p>Started deliveries never wait behind a handler: whenever some are queued, one idle worker is
  * being woken, and each worker that takes one wakes the next while more remain. With slow handlers
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
+  /** The most workers marking deliveries started at once. */
+  static final int MAX_MARKERS = 4;
+
   private final int concurrency;
   private final StartGate gate;
   private final IntConsumer leftDispatcher;
@@ -53,7 +58,7 @@ final class Dispatcher {
   private final Set<Worker> workers = new HashSet<>();
   private int running;
   private int marking;
-  private boolean markerActive;
+  private int markers;
   private boolean waking;
   private boolean closing;
 
@@ -111,7 +116,7 @@ final class Dispatcher {
       for (DeliveryTask t : tasks) {
         ready.add(t);
       }
-      if (!markerActive && room() > 0) {
+      if (mayMark(0)) {
         wakeOne();
       }
       return true;
@@ -183,7 +188,7 @@ final class Dispatcher {
           }
           return t;
         }
-        if (!markerActive && !ready.isEmpty() && room() > 0) {
+        if (mayMark(0)) {
           markRounds();
           continue;
         }
@@ -223,13 +228,29 @@ final class Dispatcher {
   }
 
   /**
-   * Marks ready deliveries started, round after round while slots are free, handing each to an idle
-   * or new worker. Called with the lock held; releases it during each gate call.
+   * Whether a worker should mark ready deliveries started, given {@code self} markers that are this
+   * worker: when none is marking and a slot is free, or, while others mark (a slow store call),
+   * when a quarter of the slots are free again and fewer than {@value #MAX_MARKERS} mark, so gate
+   * calls overlap on a store whose calls are slow instead of queueing behind each other.
+   */
+  private boolean mayMark(int self) {
+    if (closing || ready.isEmpty()) {
+      return false;
+    }
+    int room = room();
+    int others = markers - self;
+    return room > 0
+        && (others == 0 || (others < MAX_MARKERS && room >= Math.max(1, concurrency / 4)));
+  }
+
+  /**
+   * Marks ready deliveries started, round after round while {@link #mayMark} says so, queueing them
+   * for the workers. Called with the lock held; releases it during each gate call.
    */
   private void markRounds() {
-    markerActive = true;
+    markers++;
     try {
-      while (!closing && !ready.isEmpty() && room() > 0) {
+      do {
         List<DeliveryTask> batch = takeReady(room());
         if (batch.isEmpty()) {
           break;
@@ -244,9 +265,9 @@ final class Dispatcher {
           marking -= batch.size();
         }
         hand(batch, go);
-      }
+      } while (mayMark(1));
     } finally {
-      markerActive = false;
+      markers--;
       quiet.signalAll();
     }
   }
@@ -325,7 +346,7 @@ final class Dispatcher {
       running--;
       workers.removeIf(w -> w.thread == runner);
       leave(t);
-      if (!markerActive && !ready.isEmpty() && room() > 0) {
+      if (mayMark(0)) {
         wakeOne();
       }
       return true;
@@ -362,7 +383,7 @@ final class Dispatcher {
 
   /** Waits up to {@code deadline} until no handler runs; true if none does. */
   boolean awaitIdle(Duration deadline) throws InterruptedException {
-    return await(deadline, () -> running > 0 || markerActive);
+    return await(deadline, () -> running > 0 || markers > 0);
   }
 
   /** Interrupts every worker, then waits up to {@code grace} for them to exit; true if they did. */
