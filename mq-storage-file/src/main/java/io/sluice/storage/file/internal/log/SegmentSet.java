@@ -5,6 +5,8 @@ import io.sluice.api.error.OffsetOutOfRangeException;
 import io.sluice.api.error.StorageCorruptedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.StoredMessage;
+import io.sluice.storage.file.internal.io.Forceable;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

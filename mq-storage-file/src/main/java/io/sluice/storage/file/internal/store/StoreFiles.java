@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.state;
+package io.sluice.storage.file.internal.store;
 
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidConfigException;
@@ -8,14 +8,17 @@ import io.sluice.api.error.TopicExistsException;
 import io.sluice.api.error.TopicNotFoundException;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorageConfig;
+import io.sluice.storage.file.internal.io.DirectoryLock;
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import io.sluice.storage.file.internal.log.BufferPool;
-import io.sluice.storage.file.internal.log.DirectoryLock;
-import io.sluice.storage.file.internal.log.FailStop;
-import io.sluice.storage.file.internal.log.FileIo;
-import io.sluice.storage.file.internal.log.GroupCommitter;
 import io.sluice.storage.file.internal.log.LogSettings;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.log.TopicLog;
+import io.sluice.storage.file.internal.state.GroupStateStore;
+import io.sluice.storage.file.internal.state.LogView;
+import io.sluice.storage.file.internal.state.Pauses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.state;
+package io.sluice.storage.file.internal.store;
 
 import io.sluice.api.Message;
 import io.sluice.api.Partitioner;
@@ -7,10 +7,13 @@ import io.sluice.api.error.InvalidMessageException;
 import io.sluice.api.error.MessageTooLargeException;
 import io.sluice.api.internal.Validation;
 import io.sluice.spi.OutgoingMessage;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import io.sluice.storage.file.internal.log.BatchCodec;
-import io.sluice.storage.file.internal.log.GroupCommitter;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.log.TopicLog;
+import io.sluice.storage.file.internal.state.GroupStateStore;
+import io.sluice.storage.file.internal.state.ProducerDedupe;
+import io.sluice.storage.file.internal.state.StateRecord;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;

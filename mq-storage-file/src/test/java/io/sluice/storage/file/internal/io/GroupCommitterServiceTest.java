@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.log;
+package io.sluice.storage.file.internal.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
