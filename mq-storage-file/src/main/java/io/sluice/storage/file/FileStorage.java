@@ -277,11 +277,6 @@ public final class FileStorage extends AbstractStorage {
     close();
   }
 
-  /** Internal: group-commit counters (forces, total nanoseconds) for benchmarks. */
-  long[] forceStats() {
-    return files.committer() == null ? new long[2] : files.committer().stats();
-  }
-
   @Override
   public String toString() {
     return "FileStorage[" + files.config().directory() + (isClosed() ? ", closed]" : "]");

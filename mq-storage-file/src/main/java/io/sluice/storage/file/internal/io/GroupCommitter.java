@@ -1,124 +1,150 @@
 package io.sluice.storage.file.internal.io;
 
 import io.sluice.api.error.StorageFailedException;
+import io.sluice.api.internal.LoopService;
 import io.sluice.api.internal.Threads;
-import io.sluice.spi.Service;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit for {@code SYNC}: one thread per store turns many senders' writes into one force per
  * file. A sender writes its batch (one positional write, under its partition's lock), then calls
- * {@link #request} and waits on the returned round. The committer thread takes every file requested
- * so far and the round they wait on, forces each file once ({@code fdatasync}; several files at the
- * same time), publishes the data as visible, and completes the round; requests arriving meanwhile
- * join the next round. Because a sender registers only after its write returned, the force of its
- * round covers its data.
+ * {@link #request} and waits on the returned round with {@link #await}. The committer thread takes
+ * every file requested so far and the round they wait on, forces each file once ({@code fdatasync};
+ * several files at the same time), publishes the data as visible, and completes the round; requests
+ * arriving meanwhile join the next round. Because a sender registers only after its write returned,
+ * the force of its round covers its data.
  *
- * <p>A failed force fails its round and trips the store's {@link FailStop}: the senders get {@link
- * StorageFailedException}, and no later round succeeds.
+ * <p>A round that fails for any reason (a failed force, an unexpected exception, an {@link Error})
+ * fails its senders with {@link StorageFailedException} and trips the store's {@link FailStop}: no
+ * later round succeeds. A sender never waits for ever: {@link #await} gives up after the round
+ * timeout, fails the send and trips the fail-stop too. The lifecycle is {@link LoopService}'s;
+ * requests made before close are still forced by the loop's last pass.
  */
-public final class GroupCommitter implements Service {
+public final class GroupCommitter extends LoopService {
   /** The longest the committer waits for in-progress writes before a force: 1 ms. */
   static final long GATHER_NANOS = 1_000_000;
 
+  /** How long an idle committer sleeps before looking again (a request wakes it at once). */
+  private static final long IDLE_MILLIS = 1_000;
+
   private final FailStop failStop;
+  private final Duration roundTimeout;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition work = lock.newCondition();
-  private final AtomicLong forces = new AtomicLong();
-  private final AtomicLong forceNanos = new AtomicLong();
   private List<Forceable> pending = new ArrayList<>();
   private CompletableFuture<Void> round = new CompletableFuture<>();
-  private Thread thread;
-  private boolean closed;
 
-  /** A committer that trips {@code failStop} when a force fails. */
-  public GroupCommitter(FailStop failStop) {
+  /**
+   * A committer that trips {@code failStop} when a round fails or a sender waited longer than
+   * {@code roundTimeout} for its round.
+   */
+  public GroupCommitter(FailStop failStop, Duration roundTimeout) {
+    super("sluice-group-commit");
     this.failStop = failStop;
-  }
-
-  @Override
-  public void start() {
-    lock.lock();
-    try {
-      if (thread != null || closed) {
-        throw new IllegalStateException("group committer already started or closed");
-      }
-      thread = Thread.ofPlatform().name("sluice-group-commit").daemon().start(this::run);
-    } finally {
-      lock.unlock();
-    }
+    this.roundTimeout = roundTimeout;
   }
 
   /** Asks for a force of {@code file}; the returned round completes once it covered the caller. */
   public CompletableFuture<Void> request(Forceable file) {
+    CompletableFuture<Void> r;
     lock.lock();
     try {
-      if (closed) {
+      if (isClosed()) {
         return CompletableFuture.failedFuture(
             new StorageFailedException("store closed before its data was forced", null));
       }
       if (!pending.contains(file)) {
         pending.add(file);
       }
-      work.signal();
-      return round;
+      r = round;
+    } finally {
+      lock.unlock();
+    }
+    wake();
+    return r;
+  }
+
+  /**
+   * Waits for a round (or for a value the committer completes, such as a queued batch's base
+   * offset), at most the round timeout, ignoring interrupts (they are restored on return). A failed
+   * round throws its {@link StorageFailedException}; a round that did not complete in time fails
+   * the store and throws.
+   */
+  public <T> T await(CompletableFuture<T> future) {
+    long deadline = System.nanoTime() + roundTimeout.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new StorageFailedException("group commit failed", e.getCause());
+        } catch (TimeoutException e) {
+          throw failStop.fail(
+              "the group commit did not complete within " + roundTimeout + " (a hung fsync?)", e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  protected void runOnce() throws InterruptedException {
+    if (!hasPending()) {
+      waitFor(IDLE_MILLIS);
+      return;
+    }
+    gatherWriters();
+    commitRound();
+  }
+
+  /** The last pass, after close: forces what was requested before close. */
+  @Override
+  protected void afterLoop() {
+    while (hasPending()) {
+      commitRound();
+    }
+  }
+
+  private boolean hasPending() {
+    lock.lock();
+    try {
+      return !pending.isEmpty();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Waits for a round; a failed one throws its {@link StorageFailedException}. */
-  public static void await(CompletableFuture<Void> round) {
+  private void commitRound() {
+    List<Forceable> batch;
+    CompletableFuture<Void> current;
+    lock.lock();
     try {
-      round.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new StorageFailedException("group commit failed", e.getCause());
+      batch = pending;
+      current = round;
+      pending = new ArrayList<>();
+      round = new CompletableFuture<>();
+    } finally {
+      lock.unlock();
     }
-  }
-
-  /** Forces performed and their total time, for the benchmark's fsync latency. */
-  public long[] stats() {
-    return new long[] {forces.get(), forceNanos.get()};
-  }
-
-  private void run() {
-    while (true) {
-      List<Forceable> batch;
-      CompletableFuture<Void> current;
-      lock.lock();
-      try {
-        while (pending.isEmpty() && !closed) {
-          work.awaitUninterruptibly();
-        }
-        if (pending.isEmpty()) {
-          return;
-        }
-      } finally {
-        lock.unlock();
-      }
-      gatherWriters();
-      lock.lock();
-      try {
-        batch = pending;
-        current = round;
-        pending = new ArrayList<>();
-        round = new CompletableFuture<>();
-      } finally {
-        lock.unlock();
-      }
-      forceAll(batch, current);
-    }
+    forceAll(batch, current);
   }
 
   /**
@@ -129,7 +155,7 @@ public final class GroupCommitter implements Service {
   private void gatherWriters() {
     long deadline = System.nanoTime() + GATHER_NANOS;
     while (System.nanoTime() < deadline && anyWriting()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      LockSupport.parkNanos(20_000);
     }
   }
 
@@ -147,18 +173,11 @@ public final class GroupCommitter implements Service {
     }
   }
 
-  private void timedForce(Forceable f) throws IOException {
-    long t0 = System.nanoTime();
-    f.force();
-    forceNanos.addAndGet(System.nanoTime() - t0);
-    forces.incrementAndGet();
-  }
-
   /**
    * Forces the files of one round at the same time, each on a virtual thread, so that their device
    * waits overlap instead of adding up; returns once all are done, throwing the first failure.
    */
-  private void forceConcurrently(List<Forceable> batch) throws IOException {
+  private static void forceConcurrently(List<Forceable> batch) throws IOException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> forcing = new ArrayList<>(batch.size());
     for (Forceable f : batch) {
@@ -168,7 +187,7 @@ public final class GroupCommitter implements Service {
               .start(
                   () -> {
                     try {
-                      timedForce(f);
+                      f.force();
                     } catch (IOException | RuntimeException | Error e) {
                       failure.compareAndSet(null, e);
                     }
@@ -188,34 +207,27 @@ public final class GroupCommitter implements Service {
     try {
       failStop.check();
       if (batch.size() == 1) {
-        timedForce(batch.get(0));
+        batch.get(0).force();
       } else {
         forceConcurrently(batch);
       }
+      failStop.check(); // the store failed during the round (a rotation's force, say)
       current.complete(null);
+    } catch (StorageFailedException e) {
+      if (failStop.cause() == null) {
+        failStop.fail("group commit failed", e);
+      }
+      fail(batch, current, e); // the store had already failed, or fails now
     } catch (IOException e) {
-      RuntimeException failure = failStop.fail("force (fsync) failed", e);
-      batch.forEach(f -> f.failQueued(failure));
-      current.completeExceptionally(failure);
-    } catch (RuntimeException e) {
-      batch.forEach(f -> f.failQueued(e));
-      current.completeExceptionally(e);
+      fail(batch, current, failStop.fail("force (fsync) failed", e));
+    } catch (RuntimeException | Error e) {
+      fail(batch, current, failStop.fail("group commit failed", e));
     }
   }
 
-  @Override
-  public void close() {
-    Thread t;
-    lock.lock();
-    try {
-      closed = true;
-      work.signalAll();
-      t = thread;
-    } finally {
-      lock.unlock();
-    }
-    if (t != null && t != Thread.currentThread()) {
-      Threads.joinUninterruptibly(List.of(t));
-    }
+  private static void fail(
+      List<Forceable> batch, CompletableFuture<Void> current, RuntimeException failure) {
+    batch.forEach(f -> f.failQueued(failure));
+    current.completeExceptionally(failure);
   }
 }

@@ -212,7 +212,7 @@ public final class SegmentSet implements Forceable {
   }
 
   /** Writes every queued batch (committer thread); returns them with their base offsets. */
-  private List<Queued> writeQueued(List<Long> bases) throws IOException {
+  private List<Queued> writeQueued(List<Long> bases) {
     List<Queued> done = new ArrayList<>();
     if (queued.isEmpty()) {
       return done;
@@ -228,7 +228,7 @@ public final class SegmentSet implements Forceable {
           q.base().completeExceptionally(e);
           done.forEach(d -> d.base().completeExceptionally(e));
           failQueued(e);
-          throw new IOException("queued append failed", e);
+          throw e; // the store failed (the write tripped its fail-stop)
         }
       }
       return done;

@@ -130,7 +130,7 @@ public final class GroupStateStore {
   /** Under {@code SYNC}, waits until the group commit forced what the journal holds now. */
   void awaitForce() {
     if (committer != null) {
-      GroupCommitter.await(committer.request(journal));
+      committer.await(committer.request(journal));
     }
   }
 

@@ -199,18 +199,11 @@ public final class AppendPath {
   private long viaCommitter(SegmentSet log, List<Message> messages, Instant now) {
     CompletableFuture<Long> base = log.enqueue(messages, 0, messages.size(), now);
     CompletableFuture<Void> round = committer.request(log);
-    CompletableFuture.anyOf(base, round).exceptionally(e -> null).join();
-    if (!base.isDone()) {
-      GroupCommitter.await(round); // the round failed before writing this batch: throws
+    if (round.isCompletedExceptionally()) {
+      committer.await(round); // the committer is closed: throws
     }
-    try {
-      return base.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new io.sluice.api.error.StorageFailedException("group commit failed", e.getCause());
-    }
+    // the round that forces the log writes the batch first, or fails it: the base completes by then
+    return committer.await(base);
   }
 
   private void request(SegmentSet log, List<CompletableFuture<Void>> rounds) {
@@ -227,9 +220,9 @@ public final class AppendPath {
     return new Receipt(log.topic(), log.partition(), offset, ts, false);
   }
 
-  private static void await(List<CompletableFuture<Void>> rounds) {
+  private void await(List<CompletableFuture<Void>> rounds) {
     for (CompletableFuture<Void> r : rounds) {
-      GroupCommitter.await(r);
+      committer.await(r);
     }
   }
 
