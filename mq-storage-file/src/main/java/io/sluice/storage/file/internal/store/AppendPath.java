@@ -1,11 +1,9 @@
 package io.sluice.storage.file.internal.store;
 
 import io.sluice.api.Message;
-import io.sluice.api.Partitioner;
 import io.sluice.api.Receipt;
-import io.sluice.api.error.InvalidMessageException;
 import io.sluice.api.error.MessageTooLargeException;
-import io.sluice.api.internal.Validation;
+import io.sluice.api.internal.AppendPlan;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.storage.file.internal.io.GroupCommitter;
 import io.sluice.storage.file.internal.log.BatchCodec;
@@ -17,19 +15,23 @@ import io.sluice.storage.file.internal.state.StateRecord;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The append path: validate the whole call, pick partitions, dedupe idempotency keys, write one
- * batch per partition, then (under {@code SYNC}) wait for the group commit. Calls without
- * idempotency keys take no lock beyond their partitions' own.
+ * The append path: plan the whole call ({@link AppendPlan}: sizes, partitions, repeated keys; plus
+ * the file format's limit on one partition's batch), dedupe idempotency keys, write one batch per
+ * partition, then (under {@code SYNC}) wait for the group commit. Calls without idempotency keys
+ * take no lock beyond their partitions' own.
  */
 public final class AppendPath {
   private final GroupStateStore state;
   private final GroupCommitter committer;
+
+  /** One partition's share of a call: the messages' indexes and their batch's encoded bytes. */
+  private record Part(int partition, List<Integer> indexes, long bytes) {}
 
   /**
    * @param committer the group committer under {@code SYNC}, else null
@@ -41,153 +43,173 @@ public final class AppendPath {
 
   /** See {@link io.sluice.spi.Storage#append}. */
   public List<Receipt> append(TopicLog topic, List<OutgoingMessage> batch, Instant now) {
-    int[] target = plan(topic, batch);
-    boolean keyed = false;
-    for (OutgoingMessage m : batch) {
-      keyed |= m.message().idempotencyKey() != null;
+    AppendPlan plan =
+        AppendPlan.of(
+            topic.name(),
+            topic.config(),
+            topic.partitionCount(),
+            topic::nextUnkeyedPartition,
+            batch);
+    if (batch.isEmpty()) {
+      return List.of();
     }
-    if (!keyed) {
-      Receipt[] receipts = new Receipt[batch.size()];
-      List<CompletableFuture<Void>> rounds = write(topic, batch, target, null, now, receipts);
-      await(rounds);
-      return List.of(receipts);
+    if (plan.hasIdempotencyKeys()) {
+      return appendKeyed(topic, batch, plan, now);
     }
-    return appendKeyed(topic, batch, target, now);
+    if (plan.singlePartition()) {
+      return appendToOne(topic.partition(plan.partition(0)), batch, plan, now);
+    }
+    Receipt[] receipts = new Receipt[batch.size()];
+    await(write(topic, batch, split(plan, batch, null), now, receipts));
+    return List.of(receipts);
+  }
+
+  /** Unkeyed, one partition: one batch, written by the group committer under {@code SYNC}. */
+  private List<Receipt> appendToOne(
+      SegmentSet log, List<OutgoingMessage> batch, AppendPlan plan, Instant now) {
+    long bytes = BatchCodec.HEADER_SIZE;
+    for (int i = 0; i < batch.size(); i++) {
+      bytes += recordSize(plan, batch, i);
+    }
+    checkBatch(bytes);
+    List<Message> messages = new MessageView(batch);
+    long base;
+    if (committer == null) {
+      base = log.append(messages, (int) bytes, now);
+    } else {
+      base = viaCommitter(log, messages, (int) bytes, now);
+    }
+    Receipt[] receipts = new Receipt[batch.size()];
+    for (int i = 0; i < receipts.length; i++) {
+      receipts[i] = receipt(log, base + i, messages.get(i), now);
+    }
+    return List.of(receipts);
   }
 
   private List<Receipt> appendKeyed(
-      TopicLog topic, List<OutgoingMessage> batch, int[] target, Instant now) {
+      TopicLog topic, List<OutgoingMessage> batch, AppendPlan plan, Instant now) {
     ProducerDedupe dedupe = state.dedupe(topic.name());
     Receipt[] receipts = new Receipt[batch.size()];
-    int[] duplicateOf = new int[batch.size()];
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     dedupe.lock.lock();
     try {
-      Map<String, Integer> inCall = new HashMap<>();
       boolean[] skip = new boolean[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
-        duplicateOf[i] = -1;
         String key = batch.get(i).message().idempotencyKey();
         if (key == null) {
           continue;
         }
-        Integer first = inCall.putIfAbsent(key, i);
         ProducerDedupe.Accepted earlier =
-            first != null ? null : dedupe.find(key, now, topic.config().dedupeWindow());
-        if (first != null) {
-          duplicateOf[i] = first;
-          skip[i] = true;
-        } else if (earlier != null) {
+            plan.repeatOf(i) >= 0 ? null : dedupe.find(key, now, topic.config().dedupeWindow());
+        skip[i] = plan.repeatOf(i) >= 0 || earlier != null;
+        if (earlier != null) {
           receipts[i] = earlier.receipt().asDuplicate();
           waits.add(earlier.durable());
-          skip[i] = true;
         }
       }
-      List<CompletableFuture<Void>> rounds = write(topic, batch, target, skip, now, receipts);
-      CompletableFuture<Void> durable =
-          rounds.isEmpty()
-              ? CompletableFuture.completedFuture(null)
-              : CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new));
-      List<StateRecord.Dedupe> records = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        String key = batch.get(i).message().idempotencyKey();
-        if (key != null && !skip[i]) {
-          Receipt r = receipts[i];
-          dedupe.put(key, new ProducerDedupe.Accepted(r, now, durable));
-          records.add(
-              new StateRecord.Dedupe(
-                  topic.name(), key, r.partition(), r.offset(), r.timestamp(), now));
-        }
-      }
-      state.recordDedupe(records);
+      List<CompletableFuture<Void>> rounds =
+          write(topic, batch, split(plan, batch, skip), now, receipts);
+      record(topic, batch, skip, receipts, dedupe, rounds, now);
       waits.addAll(rounds);
     } finally {
       dedupe.lock.unlock();
     }
     await(waits);
     for (int i = 0; i < batch.size(); i++) {
-      if (duplicateOf[i] >= 0) {
-        receipts[i] = receipts[duplicateOf[i]].asDuplicate();
+      if (plan.repeatOf(i) >= 0) {
+        receipts[i] = receipts[plan.repeatOf(i)].asDuplicate();
       }
     }
     return List.of(receipts);
   }
 
-  /** Checks every message and picks each one's partition; writes nothing. */
-  private static int[] plan(TopicLog t, List<OutgoingMessage> batch) {
-    int[] target = new int[batch.size()];
-    int unkeyedPartition = -1;
-    long[] bytes = new long[t.partitionCount()];
-    for (int i = 0; i < batch.size(); i++) {
-      OutgoingMessage om = batch.get(i);
-      if (om == null) {
-        throw new InvalidMessageException("batch entry " + i + " is null; expected a message");
-      }
-      Validation.size(om.message(), t.config().maxMessageBytes());
-      if (om.partition() != OutgoingMessage.ANY_PARTITION) {
-        target[i] = t.partition(om.partition()).partition();
-      } else if (om.message().key() != null) {
-        target[i] = Partitioner.partition(om.message().key(), t.partitionCount());
-      } else {
-        if (unkeyedPartition < 0) {
-          unkeyedPartition = t.nextUnkeyedPartition();
-        }
-        target[i] = unkeyedPartition;
-      }
-      bytes[target[i]] += BatchCodec.recordSize(om.message());
-      if (bytes[target[i]] > BatchCodec.MAX_BATCH_BYTES - BatchCodec.HEADER_SIZE) {
-        throw new MessageTooLargeException(
-            "batch for one partition", bytes[target[i]], BatchCodec.MAX_BATCH_BYTES);
-      }
-    }
-    return target;
-  }
-
-  /** Writes one batch per partition; returns the group-commit rounds to wait for. */
-  private List<CompletableFuture<Void>> write(
+  /** Remembers (and journals) the keys this call appended; their receipts wait for its rounds. */
+  private void record(
       TopicLog topic,
       List<OutgoingMessage> batch,
-      int[] target,
       boolean[] skip,
-      Instant now,
-      Receipt[] receipts) {
-    List<CompletableFuture<Void>> rounds = new ArrayList<>(1);
-    boolean single = skip == null;
-    for (int i = 1; single && i < target.length; i++) {
-      single = target[i] == target[0];
-    }
-    if (single && !batch.isEmpty()) {
-      SegmentSet log = topic.partition(target[0]);
-      List<Message> messages = new MessageView(batch);
-      long base =
-          committer == null
-              ? log.append(messages, 0, messages.size(), now)
-              : viaCommitter(log, messages, now);
-      for (int i = 0; i < receipts.length; i++) {
-        receipts[i] = receipt(log, base + i, messages.get(i), now);
+      Receipt[] receipts,
+      ProducerDedupe dedupe,
+      List<CompletableFuture<Void>> rounds,
+      Instant now) {
+    CompletableFuture<Void> durable =
+        rounds.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new));
+    List<StateRecord.Dedupe> records = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      String key = batch.get(i).message().idempotencyKey();
+      if (key != null && !skip[i]) {
+        Receipt r = receipts[i];
+        dedupe.put(key, new ProducerDedupe.Accepted(r, now, durable));
+        records.add(
+            new StateRecord.Dedupe(
+                topic.name(), key, r.partition(), r.offset(), r.timestamp(), now));
       }
-      if (committer == null) {
-        request(log, rounds);
-      }
-      return rounds;
     }
-    Map<Integer, List<Integer>> byPartition = new java.util.TreeMap<>();
-    for (int i = 0; i < target.length; i++) {
+    state.recordDedupe(records);
+  }
+
+  /**
+   * The call's messages by partition, in partition order, without those in {@code skip} (may be
+   * null). Every partition's batch, skipped messages included, must fit the format's limit.
+   */
+  private static List<Part> split(AppendPlan plan, List<OutgoingMessage> batch, boolean[] skip) {
+    Map<Integer, List<Integer>> byPartition = new TreeMap<>();
+    Map<Integer, Long> all = new TreeMap<>();
+    for (int i = 0; i < plan.size(); i++) {
+      long size = recordSize(plan, batch, i);
+      checkBatch(all.merge(plan.partition(i), BatchCodec.HEADER_SIZE + size, (a, b) -> a + size));
       if (skip == null || !skip[i]) {
-        byPartition.computeIfAbsent(target[i], p -> new ArrayList<>()).add(i);
+        byPartition.computeIfAbsent(plan.partition(i), p -> new ArrayList<>()).add(i);
       }
     }
-    for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
-      SegmentSet log = topic.partition(e.getKey());
-      List<Message> messages = new ArrayList<>(e.getValue().size());
-      for (int i : e.getValue()) {
+    List<Part> parts = new ArrayList<>(byPartition.size());
+    byPartition.forEach(
+        (p, indexes) -> {
+          long bytes = BatchCodec.HEADER_SIZE;
+          for (int i : indexes) {
+            bytes += recordSize(plan, batch, i);
+          }
+          parts.add(new Part(p, indexes, bytes));
+        });
+    return parts;
+  }
+
+  private static long recordSize(AppendPlan plan, List<OutgoingMessage> batch, int i) {
+    return BatchCodec.recordSize(plan.encodedSize(i), batch.get(i).message().headers().size());
+  }
+
+  private static void checkBatch(long bytes) {
+    if (bytes > BatchCodec.MAX_BATCH_BYTES) {
+      throw new MessageTooLargeException(
+          "batch for one partition", bytes - BatchCodec.HEADER_SIZE, BatchCodec.MAX_BATCH_BYTES);
+    }
+  }
+
+  /**
+   * Writes one batch per part, each in the calling thread; returns the group-commit rounds to wait
+   * for (none unless {@code SYNC}).
+   */
+  private List<CompletableFuture<Void>> write(
+      TopicLog topic, List<OutgoingMessage> batch, List<Part> parts, Instant now, Receipt[] out) {
+    List<CompletableFuture<Void>> rounds = new ArrayList<>(1);
+    for (Part part : parts) {
+      SegmentSet log = topic.partition(part.partition());
+      List<Message> messages = new ArrayList<>(part.indexes().size());
+      for (int i : part.indexes()) {
         messages.add(batch.get(i).message());
       }
-      long base = log.append(messages, 0, messages.size(), now);
+      long base = log.append(messages, (int) part.bytes(), now);
       for (int j = 0; j < messages.size(); j++) {
-        receipts[e.getValue().get(j)] = receipt(log, base + j, messages.get(j), now);
+        out[part.indexes().get(j)] = receipt(log, base + j, messages.get(j), now);
       }
-      request(log, rounds);
+      if (committer != null) {
+        CompletableFuture<Void> round = committer.request(log);
+        if (!rounds.contains(round)) {
+          rounds.add(round);
+        }
+      }
     }
     return rounds;
   }
@@ -196,23 +218,14 @@ public final class AppendPath {
    * {@code SYNC}, unkeyed, one partition: the committer thread writes the batch with the others it
    * gathered and forces once; returns the base offset after that force.
    */
-  private long viaCommitter(SegmentSet log, List<Message> messages, Instant now) {
-    CompletableFuture<Long> base = log.enqueue(messages, 0, messages.size(), now);
+  private long viaCommitter(SegmentSet log, List<Message> messages, int bytes, Instant now) {
+    CompletableFuture<Long> base = log.enqueue(messages, bytes, now);
     CompletableFuture<Void> round = committer.request(log);
     if (round.isCompletedExceptionally()) {
       committer.await(round); // the committer is closed: throws
     }
     // the round that forces the log writes the batch first, or fails it: the base completes by then
     return committer.await(base);
-  }
-
-  private void request(SegmentSet log, List<CompletableFuture<Void>> rounds) {
-    if (committer != null) {
-      CompletableFuture<Void> round = committer.request(log);
-      if (!rounds.contains(round)) {
-        rounds.add(round);
-      }
-    }
   }
 
   private static Receipt receipt(SegmentSet log, long offset, Message m, Instant now) {
