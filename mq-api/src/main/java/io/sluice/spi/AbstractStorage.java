@@ -364,6 +364,8 @@ public abstract class AbstractStorage implements Storage {
     if (!request.paused()) {
       if (request.topic() != null) {
         watchers.appended(request.topic());
+      } else {
+        watchers.appendedAll(); // the group's topics are not known here: wake every watcher
       }
     }
   }

@@ -44,4 +44,11 @@ public final class AppendWatchers {
       }
     }
   }
+
+  /** Tells the watchers of every topic (after a change that may concern any of them). */
+  public void appendedAll() {
+    for (String topic : byTopic.keySet()) {
+      appended(topic);
+    }
+  }
 }
