@@ -129,6 +129,11 @@ public final class StoreFiles implements LogView {
             config.clock(),
             committer,
             config.truncateCorruptData());
+    for (TopicLog t : topics.values()) {
+      for (SegmentSet log : t.partitions()) {
+        state.reconcile(t.name(), log.partition(), log.endOffset());
+      }
+    }
     state.compactWhenJournalExceeds(config.stateJournalBytes(), background::askCompaction);
     if (committer != null) {
       committer.start();
