@@ -439,9 +439,13 @@ public final class SegmentSet implements Forceable {
     return s.maxTimestamp();
   }
 
-  /** Removes the oldest segment (must be sealed): out of the map first, then its files. */
+  /**
+   * Removes the oldest segment (must be sealed): out of the map first, then its files. Excludes a
+   * concurrent force, which could otherwise meet the segment just rolled for retention closed.
+   */
   public long deleteOldest() throws IOException {
     lock.lock();
+    forceGate.writeLock().lock();
     try {
       Map.Entry<Long, Segment> first = segments.firstEntry();
       Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
@@ -452,6 +456,7 @@ public final class SegmentSet implements Forceable {
       first.getValue().delete();
       return second.getKey() - first.getKey();
     } finally {
+      forceGate.writeLock().unlock();
       lock.unlock();
     }
   }
