@@ -3,7 +3,6 @@ package io.sluice.benchmarks.file;
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
 import io.sluice.spi.OutgoingMessage;
-import io.sluice.spi.StoredMessage;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorage;
 import io.sluice.storage.file.FileStorageConfig;
@@ -54,7 +53,7 @@ public final class ReadPath {
       try (FileStorage s =
           FileStorage.open(FileStorageConfig.builder(dir).durability(Durability.OS).build())) {
         for (int r = 0; r < rounds; r++) {
-          double rate = readAll(s);
+          double rate = FileStorageBenchmark.readAll(s);
           best = Math.max(best, rate);
           System.out.printf(Locale.ROOT, "round %d: %,14.0f msg/s%n", r + 1, rate);
         }
@@ -97,19 +96,5 @@ public final class ReadPath {
         .header("content-type", "application/json")
         .header("trace-id", String.format("4bf92f3577b34da6%016x", i))
         .build();
-  }
-
-  private static double readAll(FileStorage s) {
-    long end = s.describeTopic("bench").partitions().get(0).endOffset();
-    long t0 = System.nanoTime();
-    long offset = 0;
-    long bytes = 0;
-    while (offset < end) {
-      List<StoredMessage> got = s.read("bench", 0, offset, 1000);
-      offset += got.size();
-      bytes += got.get(got.size() - 1).message().payload().length;
-    }
-    double rate = end / RawBaselines.seconds(t0);
-    return bytes > 0 ? rate : 0;
   }
 }
