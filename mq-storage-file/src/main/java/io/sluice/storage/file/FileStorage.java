@@ -27,13 +27,13 @@ import io.sluice.spi.StartRequest;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import io.sluice.storage.file.internal.log.TopicLog;
-import io.sluice.storage.file.internal.state.AppendPath;
 import io.sluice.storage.file.internal.state.GroupStateStore;
-import io.sluice.storage.file.internal.state.Retention;
 import io.sluice.storage.file.internal.state.Settlements;
-import io.sluice.storage.file.internal.state.StoreFiles;
+import io.sluice.storage.file.internal.store.AppendPath;
+import io.sluice.storage.file.internal.store.Retention;
+import io.sluice.storage.file.internal.store.StoreFiles;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -275,11 +275,6 @@ public final class FileStorage extends AbstractStorage {
   void abandon() {
     abandoned = true;
     close();
-  }
-
-  /** Internal: group-commit counters (forces, total nanoseconds) for benchmarks. */
-  long[] forceStats() {
-    return files.committer() == null ? new long[2] : files.committer().stats();
   }
 
   @Override

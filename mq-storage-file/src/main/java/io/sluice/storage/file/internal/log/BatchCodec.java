@@ -84,19 +84,13 @@ public final class BatchCodec {
 
   private BatchCodec() {}
 
-  /** Bytes {@code message} takes in a batch, its length prefix included. */
-  public static int recordSize(Message message) {
-    long size = RECORD_FIXED + (long) message.payload().length;
-    if (message.key() != null) {
-      size += Validation.utf8Length(message.key());
-    }
-    if (message.idempotencyKey() != null) {
-      size += Validation.utf8Length(message.idempotencyKey());
-    }
-    for (Header h : message.headers().asList()) {
-      size += 8 + Validation.utf8Length(h.name()) + Validation.utf8Length(h.value());
-    }
-    return (int) Math.min(Integer.MAX_VALUE, size);
+  /**
+   * Bytes a message takes in a batch, its length prefix included, from its size as it counts
+   * against {@code maxMessageBytes} ({@link Validation#encodedSize}: payload and strings in UTF-8)
+   * and its number of headers.
+   */
+  public static long recordSize(long encodedSize, int headerCount) {
+    return RECORD_FIXED + encodedSize + 8L * headerCount;
   }
 
   /**

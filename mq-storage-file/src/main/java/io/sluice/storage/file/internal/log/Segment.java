@@ -1,6 +1,7 @@
 package io.sluice.storage.file.internal.log;
 
 import io.sluice.api.error.StorageCorruptedException;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;

@@ -5,6 +5,8 @@ import io.sluice.api.error.OffsetOutOfRangeException;
 import io.sluice.api.error.StorageCorruptedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.StoredMessage;
+import io.sluice.storage.file.internal.io.Forceable;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -54,7 +56,7 @@ public final class SegmentSet implements Forceable {
 
   /** A batch waiting for the group committer to write it. */
   private record Queued(
-      List<Message> messages, int from, int to, Instant now, CompletableFuture<Long> base) {}
+      List<Message> messages, int bytes, Instant now, CompletableFuture<Long> base) {}
 
   private volatile Segment active;
   private volatile Mark written;
@@ -127,17 +129,17 @@ public final class SegmentSet implements Forceable {
   }
 
   /**
-   * Appends {@code messages[from, to)} as one batch, written by the calling thread, and returns its
-   * base offset. Under {@code SYNC} the caller must then wait for the group commit before
-   * answering.
+   * Appends {@code messages} as one batch of {@code bytes} encoded bytes (header included), written
+   * by the calling thread, and returns its base offset. Under {@code SYNC} the caller must then
+   * wait for the group commit before answering.
    *
    * @throws StorageFailedException on any I/O error (and the store fails stop)
    */
-  public long append(List<Message> messages, int from, int to, Instant now) {
+  public long append(List<Message> messages, int bytes, Instant now) {
     appending.incrementAndGet();
     lock.lock();
     try {
-      return appendLocked(messages, from, to, now, settings.sync());
+      return appendLocked(messages, bytes, now, settings.sync());
     } finally {
       lock.unlock();
       appending.decrementAndGet();
@@ -149,9 +151,9 @@ public final class SegmentSet implements Forceable {
    * with the others it gathered, forces, and then completes the future with the base offset. The
    * caller must {@link GroupCommitter#request} this log after queueing.
    */
-  public CompletableFuture<Long> enqueue(List<Message> messages, int from, int to, Instant now) {
+  public CompletableFuture<Long> enqueue(List<Message> messages, int bytes, Instant now) {
     settings.failStop().check();
-    Queued q = new Queued(messages, from, to, now, new CompletableFuture<>());
+    Queued q = new Queued(messages, bytes, now, new CompletableFuture<>());
     queued.add(q);
     if (closed) {
       failQueued(new StorageFailedException("store closed before the append was written", null));
@@ -159,16 +161,13 @@ public final class SegmentSet implements Forceable {
     return q.base();
   }
 
-  private long appendLocked(List<Message> messages, int from, int to, Instant now, boolean gated) {
-    int bytes = BatchCodec.HEADER_SIZE;
-    for (int i = from; i < to; i++) {
-      bytes += BatchCodec.recordSize(messages.get(i));
-    }
+  private long appendLocked(List<Message> messages, int bytes, Instant now, boolean gated) {
+    int count = messages.size();
     ByteBuffer buf = settings.buffers().takeWrite(bytes);
     try {
       settings.failStop().check();
       long base = nextOffset;
-      BatchCodec.encode(buf, base, messages, from, to, now);
+      BatchCodec.encode(buf, base, messages, 0, count, now);
       buf.flip();
       long maxTs = buf.getLong(buf.position() + BatchCodec.MAX_TIMESTAMP_AT);
       Segment seg = active;
@@ -180,14 +179,14 @@ public final class SegmentSet implements Forceable {
       if (gated) {
         forceGate.readLock().lock();
         try {
-          seg.append(buf, base, to - from, maxTs);
+          seg.append(buf, base, count, maxTs);
         } finally {
           forceGate.readLock().unlock();
         }
       } else {
-        seg.append(buf, base, to - from, maxTs);
+        seg.append(buf, base, count, maxTs);
       }
-      nextOffset = base + (to - from);
+      nextOffset = base + count;
       Mark m = new Mark(nextOffset, seg, seg.size());
       written = m;
       if (!settings.sync()) {
@@ -210,7 +209,7 @@ public final class SegmentSet implements Forceable {
   }
 
   /** Writes every queued batch (committer thread); returns them with their base offsets. */
-  private List<Queued> writeQueued(List<Long> bases) throws IOException {
+  private List<Queued> writeQueued(List<Long> bases) {
     List<Queued> done = new ArrayList<>();
     if (queued.isEmpty()) {
       return done;
@@ -220,13 +219,13 @@ public final class SegmentSet implements Forceable {
       Queued q;
       while ((q = queued.poll()) != null) {
         try {
-          bases.add(appendLocked(q.messages(), q.from(), q.to(), q.now(), false));
+          bases.add(appendLocked(q.messages(), q.bytes(), q.now(), false));
           done.add(q);
         } catch (RuntimeException e) {
           q.base().completeExceptionally(e);
           done.forEach(d -> d.base().completeExceptionally(e));
           failQueued(e);
-          throw new IOException("queued append failed", e);
+          throw e; // the store failed (the write tripped its fail-stop)
         }
       }
       return done;

@@ -4,6 +4,7 @@ import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidPartitionException;
 import io.sluice.spi.PartitionInfo;
 import io.sluice.spi.TopicInfo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

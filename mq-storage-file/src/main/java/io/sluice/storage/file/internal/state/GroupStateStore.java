@@ -5,9 +5,9 @@ import io.sluice.api.error.OffsetOutOfRangeException;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
-import io.sluice.storage.file.internal.log.FailStop;
-import io.sluice.storage.file.internal.log.FileIo;
-import io.sluice.storage.file.internal.log.GroupCommitter;
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * for the group commit's force of the journal.
  */
 public final class GroupStateStore {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(GroupStateStore.class);
   private final StateJournal journal;
   final LogView logs;
   private final InstantSource clock;
@@ -130,7 +132,7 @@ public final class GroupStateStore {
   /** Under {@code SYNC}, waits until the group commit forced what the journal holds now. */
   void awaitForce() {
     if (committer != null) {
-      GroupCommitter.await(committer.request(journal));
+      committer.await(committer.request(journal));
     }
   }
 
@@ -288,6 +290,39 @@ public final class GroupStateStore {
       }
     }
     return min;
+  }
+
+  /**
+   * Brings every group's state of a partition back within its recovered log end: under {@code OS}
+   * or {@code INTERVAL} a power loss can take the log's tail but keep state that went past it, and
+   * the group would then skip the messages that get those offsets again. The committed offset is
+   * clamped and the per-message state at or beyond the end dropped, journaled, with a WARN naming
+   * topic, partition, the committed offset and the log end. Called at open.
+   */
+  public void reconcile(String topic, int partition, long logEnd) {
+    Map<String, GroupTopic> byGroup = groups.get(topic);
+    for (GroupTopic g : byGroup == null ? List.<GroupTopic>of() : byGroup.values()) {
+      g.lock.lock();
+      try {
+        PartitionCursor c = g.cursors.get(partition);
+        long committed = c == null ? -1 : c.committed;
+        if (c != null && c.truncateTo(logEnd)) {
+          LOG.warn(
+              "group {} of topic {} partition {}: state went past the log end {} (committed"
+                  + " offset {}), the log lost its tail (power loss?); clamped to the log end",
+              g.group,
+              topic,
+              partition,
+              logEnd,
+              committed);
+          List<StateRecord> records = new ArrayList<>();
+          g.snapshotPartition(partition, c, records);
+          write(records);
+        }
+      } finally {
+        g.lock.unlock();
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------- housekeeping

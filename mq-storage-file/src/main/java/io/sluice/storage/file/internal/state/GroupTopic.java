@@ -322,6 +322,20 @@ final class GroupTopic {
     return new StateRecord.Entries(group, topic, id.partition(), List.of(e.persisted()));
   }
 
+  /** One partition's state as records: its cursor (which clears it on replay), then its entries. */
+  void snapshotPartition(int partition, PartitionCursor pc, List<StateRecord> out) {
+    out.add(new StateRecord.Cursor(group, topic, partition, pc.committed));
+    List<EntryState> states = new ArrayList<>();
+    for (Entry e : pc.entries.values()) {
+      if (e.state != Entry.PENDING) {
+        states.add(e.persisted());
+      }
+    }
+    if (!states.isEmpty()) {
+      out.add(new StateRecord.Entries(group, topic, partition, states));
+    }
+  }
+
   /** Applies one replayed record. */
   void replay(StateRecord r) {
     switch (r) {
@@ -343,17 +357,7 @@ final class GroupTopic {
   /** The state as records, for a snapshot. */
   void snapshot(List<StateRecord> out) {
     for (Map.Entry<Integer, PartitionCursor> c : cursors.entrySet()) {
-      PartitionCursor pc = c.getValue();
-      out.add(new StateRecord.Cursor(group, topic, c.getKey(), pc.committed));
-      List<EntryState> states = new ArrayList<>();
-      for (Entry e : pc.entries.values()) {
-        if (e.state != Entry.PENDING) {
-          states.add(e.persisted());
-        }
-      }
-      if (!states.isEmpty()) {
-        out.add(new StateRecord.Entries(group, topic, c.getKey(), states));
-      }
+      snapshotPartition(c.getKey(), c.getValue(), out);
     }
     for (Map.Entry<String, Instant> p : processed.entrySet()) {
       out.add(new StateRecord.Processed(group, topic, p.getKey(), p.getValue()));

@@ -64,6 +64,24 @@ final class PartitionCursor {
     }
   }
 
+  /**
+   * Forgets everything at or beyond {@code end}, a log end that moved back (a log that lost its
+   * tail in a power loss while this state did not): the committed offset and the scan cursor come
+   * down to it and the per-message state beyond it goes. Returns whether anything changed. Called
+   * at open, before any claim, when no key has messages waiting behind it.
+   */
+  boolean truncateTo(long end) {
+    boolean changed =
+        committed > end || scanFrom > end || (!entries.isEmpty() && entries.lastKey() >= end);
+    if (changed) {
+      committed = Math.min(committed, end);
+      scanFrom = Math.min(scanFrom, end);
+      entries.tailMap(end).clear();
+      wakeAt = null;
+    }
+    return changed;
+  }
+
   /** Holds {@code offset} back behind an earlier undone message of its key. */
   void hold(String key, long offset, Instant deliverAt) {
     waiting.computeIfAbsent(key, k -> new OffsetQueue()).add(offset);
