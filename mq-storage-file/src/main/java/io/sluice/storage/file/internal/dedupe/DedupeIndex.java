@@ -4,7 +4,7 @@ import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.StorageCorruptedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.internal.Validation;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
