@@ -25,6 +25,13 @@ final class FaultyIo implements FileIo {
   volatile Predicate<Path> failOpen = p -> false;
   volatile Predicate<Path> failDelete = p -> false;
 
+  /**
+   * Forces of matching paths (asked in the forcing thread) sleep {@link #slowForceMillis} first.
+   */
+  volatile Predicate<Path> slowForce = p -> false;
+
+  volatile long slowForceMillis;
+
   /** Per file opened here: its size at the start of its last successful force. */
   final java.util.concurrent.ConcurrentHashMap<Path, Long> synced =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -129,6 +136,13 @@ final class FaultyIo implements FileIo {
     public void force(boolean metaData) throws IOException {
       if (failForce.test(path)) {
         throw new IOException("injected fsync failure on " + path);
+      }
+      if (slowForce.test(path)) {
+        try {
+          Thread.sleep(slowForceMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       long size = d.size();
       d.force(metaData);

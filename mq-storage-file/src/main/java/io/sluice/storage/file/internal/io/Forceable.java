@@ -14,4 +14,10 @@ public interface Forceable {
 
   /** Fails every queued append (the round failed before writing them). */
   default void failQueued(RuntimeException cause) {}
+
+  /**
+   * The store failed: drops what was written and not forced, if its writers were not answered yet
+   * (their sends fail), so that it cannot come back from the page cache after a reopen.
+   */
+  default void discardUnforced() {}
 }

@@ -227,7 +227,10 @@ public final class GroupCommitter extends LoopService {
 
   private static void fail(
       List<Forceable> batch, CompletableFuture<Void> current, RuntimeException failure) {
-    batch.forEach(f -> f.failQueued(failure));
+    for (Forceable f : batch) {
+      f.failQueued(failure);
+      f.discardUnforced();
+    }
     current.completeExceptionally(failure);
   }
 }

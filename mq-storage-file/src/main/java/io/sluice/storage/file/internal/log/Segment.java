@@ -356,6 +356,27 @@ public final class Segment {
     persistedEntries = idx.count();
   }
 
+  /**
+   * Cuts this (the active) segment back to {@code bytes}, where the batch holding offset {@code
+   * next} would start, dropping the index entries beyond (the index file is rewritten whole).
+   */
+  void cutTo(long bytes, long next) throws IOException {
+    channel.truncate(bytes);
+    size = bytes;
+    nextOffset = next;
+    OffsetIndex idx = index;
+    if (idx != null) {
+      int keep = 0;
+      while (keep < idx.count() && (idx.position(keep) & 0xffffffffL) < bytes) {
+        keep++;
+      }
+      idx.truncate(keep);
+    }
+    persistedEntries = 0;
+    bytesSinceIndex = indexInterval;
+    maxTimestamp = Long.MIN_VALUE;
+  }
+
   void force() throws IOException {
     MappedByteBuffer m = map;
     if (m != null) {

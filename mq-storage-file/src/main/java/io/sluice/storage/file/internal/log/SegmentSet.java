@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  * for the force and then go out together before the next one.
  */
 public final class SegmentSet implements Forceable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentSet.class);
+
   /**
    * End of readable data: offsets below {@code endOffset}, bytes below {@code bytes} in segment.
    */
@@ -296,6 +298,56 @@ public final class SegmentSet implements Forceable {
     }
   }
 
+  /**
+   * Fail-stop under {@code SYNC}: cuts the log back to the end of its last successful force. What
+   * lies beyond was never receipted (its senders fail) and never visible (the visible mark never
+   * passes the forced one); cutting it keeps it from coming back from the page cache after a
+   * reopen. Segments sealed since that force were forced when rolled, so at most the active one is
+   * cut. Under {@code OS} and {@code INTERVAL} written data was receipted and is kept.
+   */
+  @Override
+  public void discardUnforced() {
+    if (!settings.sync()) {
+      return;
+    }
+    lock.lock();
+    forceGate.writeLock().lock();
+    try {
+      Mark f = forced;
+      Segment act = active;
+      long keep = f.segment() == act ? f.bytes() : 0;
+      long end = f.segment() == act ? f.endOffset() : act.baseOffset();
+      if (act.size() == keep) {
+        return;
+      }
+      LOG.warn(
+          "{}: cutting {} bytes written after the last successful force (offsets {} to {})",
+          act.file(),
+          act.size() - keep,
+          end,
+          nextOffset - 1);
+      act.cutTo(keep, end);
+      nextOffset = end;
+      written = new Mark(end, act, keep);
+      forced = written;
+      forceCut(act);
+    } catch (IOException e) {
+      LOG.warn("cutting unforced data of {}-{} failed", topic, partition, e);
+    } finally {
+      forceGate.writeLock().unlock();
+      lock.unlock();
+    }
+  }
+
+  /** Tries to make a cut durable; a failure only means the cut may not survive a power loss. */
+  private static void forceCut(Segment act) {
+    try {
+      act.force();
+    } catch (IOException e) {
+      LOG.debug("forcing the cut of {} failed", act.file(), e);
+    }
+  }
+
   private void publish(Mark m) {
     lock.lock();
     try {
@@ -387,9 +439,13 @@ public final class SegmentSet implements Forceable {
     return s.maxTimestamp();
   }
 
-  /** Removes the oldest segment (must be sealed): out of the map first, then its files. */
+  /**
+   * Removes the oldest segment (must be sealed): out of the map first, then its files. Excludes a
+   * concurrent force, which could otherwise meet the segment just rolled for retention closed.
+   */
   public long deleteOldest() throws IOException {
     lock.lock();
+    forceGate.writeLock().lock();
     try {
       Map.Entry<Long, Segment> first = segments.firstEntry();
       Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
@@ -400,6 +456,7 @@ public final class SegmentSet implements Forceable {
       first.getValue().delete();
       return second.getKey() - first.getKey();
     } finally {
+      forceGate.writeLock().unlock();
       lock.unlock();
     }
   }
@@ -413,10 +470,16 @@ public final class SegmentSet implements Forceable {
     }
   }
 
-  /** Persists the active index, forces if asked, and closes every file. */
+  /**
+   * Persists the active index, forces if asked, and closes every file. Without a force (the store
+   * failed) what was never forced is cut first ({@link #discardUnforced}).
+   */
   public void close(boolean force) throws IOException {
     closed = true;
     failQueued(new StorageFailedException("store closed before the append was written", null));
+    if (!force) {
+      discardUnforced();
+    }
     lock.lock();
     try {
       Segment act = active;

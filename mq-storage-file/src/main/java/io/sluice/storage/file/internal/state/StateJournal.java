@@ -160,6 +160,11 @@ public final class StateJournal implements Forceable {
     }
   }
 
+  /**
+   * Forces the current journal (outside the lock: appends go on meanwhile). If compaction rotated
+   * the journal and closed the channel under this force, {@link #rotate} forced that channel itself
+   * before closing it, and later writes went to the new one: nothing is left to do.
+   */
   @Override
   public void force() throws IOException {
     FileChannel ch;
@@ -169,7 +174,18 @@ public final class StateJournal implements Forceable {
     } finally {
       lock.unlock();
     }
-    ch.force(false);
+    try {
+      ch.force(false);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      lock.lock();
+      try {
+        if (channel == ch) {
+          throw e; // closed, not rotated
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /** Bytes in the current journal. */
@@ -194,8 +210,13 @@ public final class StateJournal implements Forceable {
               StandardOpenOption.READ,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING);
-      io.forceDirectory(dir);
-      channel.force(false);
+      try {
+        io.forceDirectory(dir);
+        channel.force(false);
+      } catch (IOException e) {
+        ch.close();
+        throw failStop.fail("force the state journal before rotating it", e);
+      }
       channel.close();
       channel = ch;
       size = 0;

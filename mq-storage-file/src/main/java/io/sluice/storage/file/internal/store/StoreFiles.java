@@ -106,6 +106,7 @@ public final class StoreFiles implements LogView {
 
   private void load() throws IOException {
     long now = config.clock().millis();
+    TopicLog.removeLeftovers(io, config.directory().resolve("topics"));
     try (Stream<Path> dirs = Files.list(config.directory().resolve("topics"))) {
       for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
         TopicLog t = TopicLog.open(d.getFileName().toString(), d, settings, now);
