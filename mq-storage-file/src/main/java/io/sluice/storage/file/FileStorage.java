@@ -216,7 +216,8 @@ public final class FileStorage extends AbstractStorage {
 
   @Override
   protected boolean doIsProcessed(String group, String topic, String processedKey) {
-    return state.isProcessed(group, topic, processedKey, topic(topic).config().dedupeWindow());
+    topic(topic);
+    return state.isProcessed(group, topic, processedKey);
   }
 
   @Override
@@ -242,7 +243,11 @@ public final class FileStorage extends AbstractStorage {
     } catch (IOException e) {
       throw new StorageFailedException("retention failed", e);
     }
-    state.expire(now);
+    try {
+      state.expire(now);
+    } catch (IOException e) {
+      throw new StorageFailedException("expiring dedupe keys failed", e);
+    }
     return removed;
   }
 
