@@ -282,6 +282,19 @@ public final class FileStorage extends AbstractStorage {
     close();
   }
 
+  /**
+   * Tests and benchmarks: the in-memory size of a group's state in a topic ({@code [entries, lease
+   * runs, done ranges, held-back runs]}), or null if the group has none there.
+   */
+  long[] stateSize(String group, String topic) {
+    return state.size(group, topic);
+  }
+
+  /** Tests and benchmarks: bytes mapped and heap retained by the dedupe indexes opened. */
+  long[] dedupeUsage() {
+    return state.dedupeUsage();
+  }
+
   @Override
   public String toString() {
     return "FileStorage[" + files.config().directory() + (isClosed() ? ", closed]" : "]");
