@@ -135,7 +135,7 @@ public final class StoreFiles implements LogView {
                 config.keyOrderedWaitingLimit(),
                 new DedupeSpace.Settings(
                     16,
-                    1024,
+                    256,
                     config.dedupeMappedBytes(),
                     DedupeSpace.Settings.DEFAULTS.maxMappedFiles())),
             this);
