@@ -100,6 +100,7 @@ public final class GroupStateStore {
             settings.stateDir(),
             settings.failStop(),
             settings.truncateCorrupt(),
+            settings.committer() == null,
             replay);
     s.journal = opened.journal();
     s.epoch = replay.maxEpoch() + 1;

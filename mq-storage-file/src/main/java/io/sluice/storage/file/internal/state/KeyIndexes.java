@@ -91,6 +91,13 @@ public final class KeyIndexes {
    * lock.
    */
   void processed(GroupTopic g, List<StateRecord> records, long position) {
+    boolean any = false;
+    for (StateRecord r : records) {
+      any |= r instanceof StateRecord.Done d && !d.keys().isEmpty();
+    }
+    if (!any) {
+      return;
+    }
     long at = position;
     for (StateRecord r : records) {
       if (r instanceof StateRecord.Done d && !d.keys().isEmpty()) {
