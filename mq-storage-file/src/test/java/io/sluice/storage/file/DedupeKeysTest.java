@@ -4,10 +4,12 @@ import static io.sluice.storage.file.StoreFixture.TOPIC;
 import static io.sluice.storage.file.StoreFixture.config;
 import static io.sluice.storage.file.StoreFixture.open;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Message;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
+import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
@@ -151,6 +153,28 @@ class DedupeKeysTest {
       Receipt resent = s.append(TOPIC, List.of(idem("lost"))).get(0);
       assertThat(resent.duplicate()).isFalse();
       assertThat(resent.offset()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * An index that cannot take a key whose record is already in the log fails the store (a retry
+   * would otherwise be appended twice); the reopen puts the key back from the log.
+   */
+  @Test
+  void anIndexThatCannotTakeAKeyFailsTheStoreAndTheReopenRecoversTheKey() {
+    FaultyIo io = new FaultyIo();
+    FileStorageConfig.Builder os = config(dir, clock).durability(Durability.OS);
+    try (FileStorage s = open(os, io)) {
+      s.createTopic(TOPIC, TopicConfig.partitions(1));
+      io.failOpen = p -> p.getFileName().toString().endsWith(".bucket.tmp");
+      assertThatThrownBy(() -> s.append(TOPIC, List.of(idem("k"))))
+          .isInstanceOf(StorageFailedException.class);
+      assertThat(s.health().healthy()).isFalse();
+    }
+    try (FileStorage s = open(os)) {
+      Receipt again = s.append(TOPIC, List.of(idem("k"))).get(0);
+      assertThat(again.duplicate()).isTrue();
+      assertThat(again.offset()).isZero();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.storage.file.internal.state;
 
+import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.StoredMessage;
 import io.sluice.storage.file.internal.dedupe.DedupeEntry;
 import io.sluice.storage.file.internal.dedupe.DedupeIndex;
@@ -99,11 +100,16 @@ public final class KeyIndexes {
       return;
     }
     long at = position;
-    for (StateRecord r : records) {
-      if (r instanceof StateRecord.Done d && !d.keys().isEmpty()) {
-        put(processed(g, true), d.keys(), at);
+    try {
+      for (StateRecord r : records) {
+        if (r instanceof StateRecord.Done d && !d.keys().isEmpty()) {
+          put(processed(g, true), d.keys(), at);
+        }
+        at += StateCodec.frameSize(r);
       }
-      at += StateCodec.frameSize(r);
+    } catch (StorageFailedException e) {
+      // the ack is in the journal but its key is not indexed: stop, and let the reopen re-put it
+      throw failStop.fail("record a processed key", e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.sluice.storage.file.internal.state;
 
 import io.sluice.api.Receipt;
 import io.sluice.api.error.OffsetOutOfRangeException;
+import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.StoredMessage;
 import io.sluice.storage.file.internal.dedupe.DedupeEntry;
 import io.sluice.storage.file.internal.dedupe.DedupeIndex;
@@ -83,13 +84,19 @@ public final class ProducerKeys {
   /**
    * Records a key this append accepted (that {@link #find} just reported absent). Caller holds the
    * lock. Until {@code durable} completes, duplicates wait for it; if it fails the key stays in
-   * flight, failed, and the store has failed (its duplicates fail too).
+   * flight, failed, and the store has failed (its duplicates fail too). An index that cannot take
+   * the key fails the store: the record is in the log, and the reopen puts its key back.
    */
   public void put(String key, Receipt r, Instant acceptedAt, CompletableFuture<Void> durable) {
-    index.put(
-        key,
-        new DedupeEntry(
-            r.partition(), r.offset(), r.timestamp().toEpochMilli(), acceptedAt.toEpochMilli()));
+    try {
+      index.put(
+          key,
+          new DedupeEntry(
+              r.partition(), r.offset(), r.timestamp().toEpochMilli(), acceptedAt.toEpochMilli()));
+    } catch (StorageFailedException e) {
+      // the record is in the log but its key is not indexed: stop, and let the reopen re-put it
+      throw failStop.fail("record an idempotency key", e);
+    }
     if (!durable.isDone()) {
       Accepted a = new Accepted(r, durable);
       inFlight.put(key, a);
