@@ -200,6 +200,31 @@ class DedupeKeysTest {
   }
 
   /**
+   * F3 under {@code SYNC}: a simulated power loss (every file cut to what its last force covered,
+   * garbage after it) keeps the keys of every send and ack that returned.
+   */
+  @Test
+  void syncKeepsIdempotencyAndProcessedKeysOnPowerLoss() throws IOException {
+    FaultyIo io = new FaultyIo();
+    Receipt original;
+    FileStorage s = open(in(Mode.SYNC), io);
+    s.createTopic(TOPIC, TopicConfig.partitions(1));
+    original = s.append(TOPIC, List.of(idem("sent"))).get(0);
+    StoreFixture.batch(s, 1, 3);
+    s.ack("g", List.of(new Ack(oneLease(s).id(), "p-0")));
+    s.ack("g", List.of(new Ack(oneLease(s).id(), "p-1")));
+    s.abandon();
+    io.losePower(new java.util.Random(3), 300);
+    try (FileStorage after = open(in(Mode.SYNC))) {
+      assertThat(after.append(TOPIC, List.of(idem("sent"))).get(0))
+          .isEqualTo(original.asDuplicate());
+      assertThat(after.isProcessed("g", TOPIC, "p-0")).isTrue();
+      assertThat(after.isProcessed("g", TOPIC, "p-1")).isTrue();
+      assertThat(after.groupState("g", TOPIC).get(0).committedOffset()).isEqualTo(2);
+    }
+  }
+
+  /**
    * Compaction deletes the journal that held an ack's record: the key must be durable in its index
    * by then, so it survives a crash right after.
    */

@@ -229,7 +229,11 @@ final class Claim {
         int want = skipping ? 1000 : Math.min(1000, limit - granted.size() + 100);
         want = (int) Math.min(want, c.done.nextAtOrAfter(c.scanFrom) - c.scanFrom);
         int before = granted.size();
-        examine(c, log.read(c.scanFrom, want), granted, limit);
+        List<StoredMessage> batch = log.read(c.scanFrom, want);
+        if (batch.isEmpty()) {
+          break;
+        }
+        examine(c, batch, granted, limit);
         skipping = granted.size() == before;
       }
     } finally {
