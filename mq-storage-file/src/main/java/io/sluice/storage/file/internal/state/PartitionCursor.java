@@ -60,12 +60,17 @@ final class PartitionCursor {
 
   /** Marks {@code offset} done (its lease or entry already removed) and moves its key on. */
   void complete(long offset, String key) {
-    done.add(offset);
+    if (offset == committed && (done.isEmpty() || done.start(0) > offset + 1)) {
+      committed++; // the usual case, acks in order: no range to add and take again
+      scanFrom = Math.max(scanFrom, committed);
+    } else {
+      done.add(offset);
+      if (offset == committed) {
+        advance();
+      }
+    }
     if (key != null && !held.isEmpty()) {
       promote(key);
-    }
-    if (offset == committed) {
-      advance();
     }
   }
 
