@@ -116,15 +116,8 @@ final class RecordDecoder {
   }
 
   private boolean same(int from1, int length1, int from2, int length2) {
-    if (length1 != length2) {
-      return false;
-    }
-    for (int i = 0; i < length1; i++) {
-      if (b[from1 + i] != b[from2 + i]) {
-        return false;
-      }
-    }
-    return true;
+    return length1 == length2
+        && Arrays.equals(b, from1, from1 + length1, b, from2, from2 + length2);
   }
 
   private String string(int p) {

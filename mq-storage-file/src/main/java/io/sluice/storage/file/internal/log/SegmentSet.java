@@ -282,10 +282,16 @@ public final class SegmentSet implements Forceable {
       if (m != forced) {
         m.segment().force();
       }
+      if (settings.sync()) {
+        settings.failStop().check(); // failed meanwhile (a sender gave up waiting): not a commit
+      }
       forced = m;
     } catch (IOException e) {
       RuntimeException failure = settings.failStop().fail("force (fsync) failed", e);
       drained.forEach(d -> d.base().completeExceptionally(failure));
+      throw e;
+    } catch (RuntimeException e) {
+      drained.forEach(d -> d.base().completeExceptionally(e));
       throw e;
     } finally {
       forceGate.writeLock().unlock();
