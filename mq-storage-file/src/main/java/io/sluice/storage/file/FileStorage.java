@@ -216,7 +216,8 @@ public final class FileStorage extends AbstractStorage {
 
   @Override
   protected boolean doIsProcessed(String group, String topic, String processedKey) {
-    return state.isProcessed(group, topic, processedKey, topic(topic).config().dedupeWindow());
+    topic(topic);
+    return state.isProcessed(group, topic, processedKey);
   }
 
   @Override
@@ -242,7 +243,11 @@ public final class FileStorage extends AbstractStorage {
     } catch (IOException e) {
       throw new StorageFailedException("retention failed", e);
     }
-    state.expire(now);
+    try {
+      state.expire(now);
+    } catch (IOException e) {
+      throw new StorageFailedException("expiring dedupe keys failed", e);
+    }
     return removed;
   }
 
@@ -275,6 +280,19 @@ public final class FileStorage extends AbstractStorage {
   void abandon() {
     abandoned = true;
     close();
+  }
+
+  /**
+   * Tests and benchmarks: the in-memory size of a group's state in a topic ({@code [entries, lease
+   * runs, done ranges, held-back runs]}), or null if the group has none there.
+   */
+  long[] stateSize(String group, String topic) {
+    return state.size(group, topic);
+  }
+
+  /** Tests and benchmarks: bytes mapped and heap retained by the dedupe indexes opened. */
+  long[] dedupeUsage() {
+    return state.dedupeUsage();
   }
 
   @Override

@@ -92,6 +92,11 @@ public final class DedupeIndex implements AutoCloseable {
     this.span = Math.clamp((this.window + n - 1) / n, 1, MAX_SPAN);
   }
 
+  /** Whether {@code dir} holds an index (its meta file); reads nothing. */
+  public static boolean existsIn(Path dir) {
+    return java.nio.file.Files.exists(dir.resolve(MetaFile.NAME));
+  }
+
   public Path directory() {
     return dir;
   }

@@ -10,8 +10,7 @@ import io.sluice.storage.file.internal.log.BatchCodec;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.log.TopicLog;
 import io.sluice.storage.file.internal.state.GroupStateStore;
-import io.sluice.storage.file.internal.state.ProducerDedupe;
-import io.sluice.storage.file.internal.state.StateRecord;
+import io.sluice.storage.file.internal.state.ProducerKeys;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -88,10 +87,10 @@ public final class AppendPath {
 
   private List<Receipt> appendKeyed(
       TopicLog topic, List<OutgoingMessage> batch, AppendPlan plan, Instant now) {
-    ProducerDedupe dedupe = state.dedupe(topic.name());
+    ProducerKeys keys = state.producerKeys(topic.name());
     Receipt[] receipts = new Receipt[batch.size()];
     List<CompletableFuture<Void>> waits = new ArrayList<>();
-    dedupe.lock.lock();
+    keys.lock.lock();
     try {
       boolean[] skip = new boolean[batch.size()];
       for (int i = 0; i < batch.size(); i++) {
@@ -99,8 +98,8 @@ public final class AppendPath {
         if (key == null) {
           continue;
         }
-        ProducerDedupe.Accepted earlier =
-            plan.repeatOf(i) >= 0 ? null : dedupe.find(key, now, topic.config().dedupeWindow());
+        ProducerKeys.Accepted earlier =
+            plan.repeatOf(i) >= 0 ? null : keys.find(key, topic::partition);
         skip[i] = plan.repeatOf(i) >= 0 || earlier != null;
         if (earlier != null) {
           receipts[i] = earlier.receipt().asDuplicate();
@@ -109,10 +108,19 @@ public final class AppendPath {
       }
       List<CompletableFuture<Void>> rounds =
           write(topic, batch, split(plan, batch, skip), now, receipts);
-      record(topic, batch, skip, receipts, dedupe, rounds, now);
+      CompletableFuture<Void> durable =
+          rounds.isEmpty()
+              ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new));
+      for (int i = 0; i < batch.size(); i++) {
+        String key = batch.get(i).message().idempotencyKey();
+        if (key != null && !skip[i]) {
+          keys.put(key, receipts[i], now, durable);
+        }
+      }
       waits.addAll(rounds);
     } finally {
-      dedupe.lock.unlock();
+      keys.lock.unlock();
     }
     await(waits);
     for (int i = 0; i < batch.size(); i++) {
@@ -121,33 +129,6 @@ public final class AppendPath {
       }
     }
     return List.of(receipts);
-  }
-
-  /** Remembers (and journals) the keys this call appended; their receipts wait for its rounds. */
-  private void record(
-      TopicLog topic,
-      List<OutgoingMessage> batch,
-      boolean[] skip,
-      Receipt[] receipts,
-      ProducerDedupe dedupe,
-      List<CompletableFuture<Void>> rounds,
-      Instant now) {
-    CompletableFuture<Void> durable =
-        rounds.isEmpty()
-            ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new));
-    List<StateRecord.Dedupe> records = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      String key = batch.get(i).message().idempotencyKey();
-      if (key != null && !skip[i]) {
-        Receipt r = receipts[i];
-        dedupe.put(key, new ProducerDedupe.Accepted(r, now, durable));
-        records.add(
-            new StateRecord.Dedupe(
-                topic.name(), key, r.partition(), r.offset(), r.timestamp(), now));
-      }
-    }
-    state.recordDedupe(records);
   }
 
   /**
@@ -233,9 +214,14 @@ public final class AppendPath {
     return new Receipt(log.topic(), log.partition(), offset, ts, false);
   }
 
+  /** Waits for group-commit rounds (none but completed ones unless {@code SYNC}). */
   private void await(List<CompletableFuture<Void>> rounds) {
     for (CompletableFuture<Void> r : rounds) {
-      committer.await(r);
+      if (committer == null) {
+        r.join(); // OS, INTERVAL: an original is durable enough once written
+      } else {
+        committer.await(r);
+      }
     }
   }
 

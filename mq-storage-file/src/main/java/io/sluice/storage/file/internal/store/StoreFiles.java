@@ -8,6 +8,7 @@ import io.sluice.api.error.TopicExistsException;
 import io.sluice.api.error.TopicNotFoundException;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorageConfig;
+import io.sluice.storage.file.internal.dedupe.DedupeSpace;
 import io.sluice.storage.file.internal.io.DirectoryLock;
 import io.sluice.storage.file.internal.io.FailStop;
 import io.sluice.storage.file.internal.io.FileIo;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Everything an open file store holds: the directory lock, the topics and their logs, the group
  * state, the group committer and the background thread (retention, state compaction, and the {@code
  * INTERVAL} flush). Layout: {@code <dir>/LOCK}, {@code <dir>/pauses}, {@code
- * <dir>/topics/<topic>/...}, {@code <dir>/state/...}.
+ * <dir>/topics/<topic>/...}, {@code <dir>/state/...}, {@code <dir>/dedupe/...}.
  */
 public final class StoreFiles implements LogView {
   private static final Logger LOG = LoggerFactory.getLogger(StoreFiles.class);
@@ -123,13 +124,21 @@ public final class StoreFiles implements LogView {
     pauses = Pauses.open(io, config.directory(), failStop);
     state =
         GroupStateStore.open(
-            io,
-            config.directory().resolve("state"),
-            failStop,
-            this,
-            config.clock(),
-            committer,
-            config.truncateCorruptData());
+            new GroupStateStore.Settings(
+                io,
+                config.directory().resolve("state"),
+                config.directory().resolve("dedupe"),
+                failStop,
+                config.clock(),
+                committer,
+                config.truncateCorruptData(),
+                config.keyOrderedWaitingLimit(),
+                new DedupeSpace.Settings(
+                    16,
+                    256,
+                    config.dedupeMappedBytes(),
+                    DedupeSpace.Settings.DEFAULTS.maxMappedFiles())),
+            this);
     for (TopicLog t : topics.values()) {
       for (SegmentSet log : t.partitions()) {
         state.reconcile(t.name(), log.partition(), log.endOffset());
