@@ -11,17 +11,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Gathers the acks of many handlers into one {@link Storage#ack} call, so a slow ack (an fsync, a
- * database commit) never holds a handler slot. Handlers add their delivery and go on; the batcher
- * thread swaps the whole pending list out, acks it in calls of up to {@value #MAX_BATCH}, and hands
- * each delivery's answer to its {@link Settler} (applied, rejected as stale, or failed: then the
- * lease runs out and the message is redelivered). Under load the batches grow by themselves:
- * whatever arrived while the previous call ran goes in the next one; an add wakes the thread only
- * when it is idle. Close applies what is pending, then stops; an ack added after close fails at
- * once.
+ * database commit) never holds a handler slot. Handlers push their delivery on a lock-free stack
+ * and go on; the batcher thread takes the whole stack, acks it in calls of up to {@value
+ * #MAX_BATCH}, and hands each delivery's answer to its {@link Settler} (applied, rejected as stale,
+ * or failed: then the lease runs out and the message is redelivered). Under load the batches grow
+ * by themselves: whatever arrived while the previous call ran goes in the next one. Between calls
+ * the thread naps ({@value #NAP_NANOS} ns at a time; adds do not wake it, so acks gather instead of
+ * each paying a wake-up), and after {@value #NAPS} empty naps it sleeps until an add wakes it. A
+ * manual ack, whose caller waits for the answer, wakes it at once. Close applies what is pending,
+ * then stops; an ack added after close fails at once.
  */
 final class AckBatcher extends LoopService {
   /** What an ack is for: a handled delivery, a duplicate skipped, another group's redrive. */
@@ -31,14 +35,22 @@ final class AckBatcher extends LoopService {
   static final byte REDRIVE = 2;
 
   private static final int MAX_BATCH = 4_096;
+  private static final long NAP_NANOS = 100_000;
+  private static final int NAPS = 50;
+  private static final int AWAKE = 0;
+  private static final int NAPPING = 1;
+  private static final int SLEEPING = 2;
 
   private final Storage storage;
   private final String group;
-  private final ReentrantLock lock = new ReentrantLock();
-  private ArrayList<DeliveryTask> pending = new ArrayList<>();
-  private ArrayList<DeliveryTask> spare = new ArrayList<>();
-  private volatile int backlog;
-  private volatile boolean sleeping;
+  private final AtomicReference<DeliveryTask> arrivals = new AtomicReference<>();
+  private final ArrayList<DeliveryTask> taken = new ArrayList<>();
+  private final AtomicLong added = new AtomicLong();
+  private volatile long applied;
+  private volatile boolean finished;
+  private volatile int rest;
+  private volatile Thread loop;
+  private int emptyNaps;
 
   AckBatcher(Storage storage, String group) {
     super("sluice-" + group + "-acks");
@@ -51,58 +63,81 @@ final class AckBatcher extends LoopService {
     return new Ack(t.id(), DerivedKeys.processedKey(t.message()));
   }
 
-  /** Queues {@code t}'s ack; its answer comes through {@link DeliveryTask#acked}. */
-  void add(DeliveryTask t) {
-    boolean closed;
-    lock.lock();
-    try {
-      closed = isClosed();
-      if (!closed) {
-        pending.add(t);
-        backlog++;
-      }
-    } finally {
-      lock.unlock();
+  /**
+   * Queues {@code t}'s ack; its answer comes through {@link DeliveryTask#acked}. {@code waited}:
+   * the caller waits for the answer, so the thread is woken even from a nap. Lock-free: one
+   * compare-and-set on the stack of arrivals.
+   */
+  void add(DeliveryTask t, boolean waited) {
+    if (finished) {
+      t.acked(false, closedError());
+      return;
     }
-    if (closed) {
-      t.acked(false, new StorageClosedException("ack batcher of group " + group));
-    } else if (sleeping) {
+    DeliveryTask head;
+    do {
+      head = arrivals.get();
+      t.nextAck = head;
+    } while (!arrivals.compareAndSet(head, t));
+    added.incrementAndGet();
+    if (finished) {
+      failArrivals(); // pushed after the last drain: nobody else will answer it
+      return;
+    }
+    int r = rest;
+    if (r == SLEEPING) {
       wake();
+    } else if (r == NAPPING && waited) {
+      LockSupport.unpark(loop);
     }
   }
 
   /** Acks queued or being applied: the claim loop stops claiming while this is too high. */
   int backlog() {
-    return backlog;
+    return (int) Math.min(Integer.MAX_VALUE, added.get() - applied);
   }
 
   @Override
   protected void runOnce() throws InterruptedException {
+    loop = Thread.currentThread();
     List<DeliveryTask> batch = take();
-    if (batch.isEmpty()) {
-      sleeping = true;
-      try {
-        if (backlog == 0) {
-          waitFor(100);
-        }
-      } finally {
-        sleeping = false;
-      }
+    if (!batch.isEmpty()) {
+      emptyNaps = 0;
+      apply(batch);
       return;
     }
-    apply(batch);
+    if (emptyNaps < NAPS) {
+      emptyNaps++;
+      rest = NAPPING;
+      if (arrivals.get() == null) {
+        LockSupport.parkNanos(this, NAP_NANOS);
+      }
+    } else {
+      rest = SLEEPING;
+      if (arrivals.get() == null) {
+        waitFor(100);
+      }
+    }
+    rest = AWAKE;
   }
 
+  /** Every arrival so far, oldest first, in the reused batch list. */
   private List<DeliveryTask> take() {
-    lock.lock();
-    try {
-      ArrayList<DeliveryTask> batch = pending;
-      pending = spare;
-      spare = batch;
-      return batch;
-    } finally {
-      lock.unlock();
+    taken.clear();
+    DeliveryTask newest = arrivals.getAndSet(null);
+    DeliveryTask oldest = null;
+    while (newest != null) {
+      DeliveryTask older = newest.nextAck;
+      newest.nextAck = oldest;
+      oldest = newest;
+      newest = older;
     }
+    for (DeliveryTask t = oldest; t != null; ) {
+      DeliveryTask next = t.nextAck;
+      t.nextAck = null;
+      taken.add(t);
+      t = next;
+    }
+    return taken;
   }
 
   @Override
@@ -111,6 +146,23 @@ final class AckBatcher extends LoopService {
     while (!(rest = take()).isEmpty()) {
       apply(rest);
     }
+    finished = true;
+    failArrivals(); // added between the last drain and the flag
+  }
+
+  private void failArrivals() {
+    DeliveryTask t = arrivals.getAndSet(null);
+    while (t != null) {
+      DeliveryTask next = t.nextAck;
+      t.nextAck = null;
+      added.decrementAndGet();
+      t.acked(false, closedError());
+      t = next;
+    }
+  }
+
+  private StorageClosedException closedError() {
+    return new StorageClosedException("ack batcher of group " + group);
   }
 
   private void apply(List<DeliveryTask> batch) {
@@ -119,14 +171,7 @@ final class AckBatcher extends LoopService {
         applyBatch(batch.subList(i, Math.min(batch.size(), i + MAX_BATCH)));
       }
     } finally {
-      int n = batch.size();
-      batch.clear();
-      lock.lock();
-      try {
-        backlog -= n;
-      } finally {
-        lock.unlock();
-      }
+      applied += batch.size();
     }
   }
 

@@ -65,8 +65,12 @@ final class DeliveryTask implements Delivery {
 
   boolean retired;
 
-  /** What the ack batcher applies for this task; see {@link AckBatcher}. */
+  /**
+   * What the ack batcher applies for this task, and the next in its stack; see {@link AckBatcher}.
+   */
   byte ackKind;
+
+  DeliveryTask nextAck;
 
   private volatile int ackState;
   private volatile Thread ackWaiter;
@@ -360,7 +364,7 @@ final class DeliveryTask implements Delivery {
 
   @Override
   public void ack() {
-    member.settler().settleForUser(this, Outcome.ACK);
+    member.settler().settleForUser(this, Outcome.WAITED_ACK);
   }
 
   @Override

@@ -11,8 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * delivery.
  */
 sealed interface Outcome {
-  /** Done: the message will not be delivered to the group again (queued to the ack batcher). */
-  record Ack() implements Outcome {}
+  /**
+   * Done: the message will not be delivered to the group again (queued to the ack batcher); {@code
+   * waited}: a caller (a manual {@code ack()}) waits for the store's answer.
+   */
+  record Ack(boolean waited) implements Outcome {}
 
   /** Done, and already acked by the store transaction the handler ran in. */
   record Committed() implements Outcome {}
@@ -46,7 +49,8 @@ sealed interface Outcome {
   /** The store rejected the delivery's lease: another member may hold it now (fencing). */
   record Lost() implements Outcome {}
 
-  Ack ACK = new Ack();
+  Ack ACK = new Ack(false);
+  Ack WAITED_ACK = new Ack(true);
   Committed COMMITTED = new Committed();
   Release RELEASE = new Release();
   HandBack HAND_BACK = new HandBack();

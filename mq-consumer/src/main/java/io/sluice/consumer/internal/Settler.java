@@ -73,9 +73,9 @@ final class Settler {
     t.untrack();
     try {
       return switch (o) {
-        case Outcome.Ack a -> queueAck(t, AckBatcher.ACK);
+        case Outcome.Ack a -> queueAck(t, AckBatcher.ACK, a.waited());
         case Outcome.Skip s ->
-            queueAck(t, s.duplicate() ? AckBatcher.DUPLICATE : AckBatcher.REDRIVE);
+            queueAck(t, s.duplicate() ? AckBatcher.DUPLICATE : AckBatcher.REDRIVE, false);
         case Outcome.Committed c -> {
           forget(t);
           listener.onAcked(t);
@@ -133,10 +133,10 @@ final class Settler {
     };
   }
 
-  private Settled queueAck(DeliveryTask t, byte kind) {
+  private Settled queueAck(DeliveryTask t, byte kind, boolean waited) {
     forget(t);
     t.ackKind = kind;
-    acks.add(t);
+    acks.add(t, waited);
     return Settled.PENDING;
   }
 

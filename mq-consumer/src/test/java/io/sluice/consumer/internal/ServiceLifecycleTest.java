@@ -103,7 +103,7 @@ class ServiceLifecycleTest {
     DeliveryTask task =
         new DeliveryTask(context, lease, new Claimed(new InFlight()), lease.expiresAt());
     batcher.close();
-    batcher.add(task);
+    batcher.add(task, true);
     assertThat(task.awaitAck()).isEqualTo(DeliveryTask.ACK_FAILED);
     assertThat(task.ackError()).isInstanceOf(StorageClosedException.class);
     assertThat(errors.get()).isEqualTo(1);
