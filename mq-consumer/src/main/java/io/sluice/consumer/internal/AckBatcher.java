@@ -150,6 +150,15 @@ final class AckBatcher extends LoopService {
     failArrivals(); // added between the last drain and the flag
   }
 
+  @Override
+  public void close() {
+    super.close();
+    if (!finished) { // closed before it ever ran: no loop thread to finish
+      finished = true;
+      failArrivals();
+    }
+  }
+
   private void failArrivals() {
     DeliveryTask t = arrivals.getAndSet(null);
     while (t != null) {
