@@ -40,7 +40,12 @@ public interface ConsumerGroup extends AutoCloseable {
   /** The configuration this member runs with. */
   GroupConfig config();
 
-  /** Stops claiming new messages; running handlers finish and their deliveries settle. */
+  /**
+   * Stops claiming new messages; running handlers finish and their deliveries settle. Returns once
+   * a claim under way has finished; what it claimed is handed back unstarted, so no message claimed
+   * after the call began reaches a handler (deliveries claimed before it and waiting for a handler
+   * slot still run).
+   */
   void pause();
 
   /** Claims again after {@link #pause()}. */

@@ -6,10 +6,12 @@ import io.sluice.consumer.GroupConfig;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.GroupPartition;
 import io.sluice.spi.Lease;
+import io.sluice.spi.ReleaseRequest;
 import io.sluice.spi.Storage;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ final class ClaimLoop extends LoopService {
   private final int maxAckBacklog;
   private final int threshold;
   private final AtomicInteger free;
+  private final ReentrantLock round = new ReentrantLock();
   private volatile boolean paused;
   private int nextTopic;
   private int failures;
@@ -74,9 +77,17 @@ final class ClaimLoop extends LoopService {
     }
   }
 
+  /**
+   * Pauses or resumes claiming. Pausing returns once a claim under way has finished: its leases, if
+   * any, are handed back unstarted, so no delivery claimed after the call began reaches a handler.
+   */
   void pause(boolean paused) {
     this.paused = paused;
     wake();
+    if (paused) {
+      round.lock(); // wait out a claim under way
+      round.unlock();
+    }
   }
 
   boolean isPaused() {
@@ -126,6 +137,15 @@ final class ClaimLoop extends LoopService {
 
   /** Tries each topic once, from where the last round stopped; returns how many were claimed. */
   private int claimRound(int places) {
+    round.lock();
+    try {
+      return claimTopics(places);
+    } finally {
+      round.unlock();
+    }
+  }
+
+  private int claimTopics(int places) {
     List<String> topics = config.topics();
     for (int i = 0; i < topics.size() && !isClosed() && !paused; i++) {
       String topic = topics.get(nextTopic);
@@ -143,12 +163,26 @@ final class ClaimLoop extends LoopService {
                       config.ordering(),
                       config.startPosition(),
                       memberName));
+      if (!leases.isEmpty() && paused) {
+        handBack(leases); // paused while the claim was under way
+        return 0;
+      }
       if (!leases.isEmpty()) {
         dispatch(leases, claimedAt.plus(config.lease()));
         return leases.size();
       }
     }
     return 0;
+  }
+
+  private void handBack(List<Lease> leases) {
+    for (Lease lease : leases) {
+      try {
+        member.storage().release(ReleaseRequest.unprocessed(config.group(), lease.id()));
+      } catch (RuntimeException e) {
+        listener.onError(config.group(), e); // its lease runs out instead
+      }
+    }
   }
 
   private void dispatch(List<Lease> leases, Instant expiresAt) {
