@@ -56,11 +56,11 @@ public final class Claimer {
   private final AtomicInteger rotation = new AtomicInteger();
 
   /** A claimer using these statements. */
-  public Claimer(Statements sql, Topics topics, Cursors cursors) {
+  public Claimer(Statements sql, Topics topics, Cursors cursors, boolean arrays) {
     this.sql = sql;
     this.topics = topics;
     this.cursors = cursors;
-    this.regrants = new Regrants(sql);
+    this.regrants = new Regrants(sql, new DeliveryRows(sql, arrays));
   }
 
   /**
@@ -225,6 +225,7 @@ public final class Claimer {
     PreparedBatch insert = h.prepareBatch(sql.get("delivery_insert"));
     Set<String> heldKeys = new HashSet<>();
     long next = from;
+    long[] run = null; // start, span, token of the run of leased messages being built
     int chunk = wanted;
     while (leases.size() < wanted && next - from < SCAN_LIMIT) {
       List<StoredMessage> messages = range(h, g.row(), partition, next, chunk);
@@ -235,7 +236,19 @@ public final class Claimer {
         if (leases.size() == wanted) {
           break;
         }
-        Lease lease = insert(insert, g, m, keyOrdered, heldKeys);
+        Lease lease;
+        if (!keyOrdered && !delayed(g, m)) {
+          lease = g.lease(m, g.nextToken(), 0, g.now());
+          if (run == null || run[0] + run[1] != m.offset()) {
+            addRun(insert, g, partition, run);
+            run = new long[] {m.offset(), 0, lease.id().token()};
+          }
+          run[1]++;
+        } else {
+          addRun(insert, g, partition, run);
+          run = null;
+          lease = insert(insert, g, m, keyOrdered, heldKeys);
+        }
         if (lease != null) {
           leases.add(lease);
         }
@@ -249,6 +262,7 @@ public final class Claimer {
     if (next == from) {
       return List.of();
     }
+    addRun(insert, g, partition, run);
     insert.execute();
     h.createUpdate(sql.get("cursor_advance"))
         .bind("next", next)
@@ -269,6 +283,35 @@ public final class Claimer {
         .list();
   }
 
+  private static boolean delayed(Grant g, StoredMessage m) {
+    Instant at = m.message().deliverAt();
+    return at != null && at.isAfter(g.now());
+  }
+
+  /**
+   * Adds the row of a run of consecutive leased messages of an unordered claim ({@code start, span,
+   * token}; null: nothing to add): one row for the whole run, token of offset {@code start + i} =
+   * {@code token + i} (see {@link DeliveryRows}).
+   */
+  private static void addRun(PreparedBatch insert, Grant g, int partition, long[] run) {
+    if (run == null) {
+      return;
+    }
+    insert
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bind("partition", partition)
+        .bind("offset", run[0])
+        .bind("key", (String) null)
+        .bind("token", run[2])
+        .bind("leased", true)
+        .bind("held", false)
+        .bind("visibleAt", Database.ts(g.until()))
+        .bind("firstDeliveredAt", Database.ts(g.now()))
+        .bind("span", (int) run[1])
+        .add();
+  }
+
   /**
    * Adds the delivery row of one message passed by the claim and returns its lease, or null when it
    * waits: for its {@code deliverAt}, or (held) for an earlier message of its key. Under {@code
@@ -277,7 +320,7 @@ public final class Claimer {
   private static Lease insert(
       PreparedBatch insert, Grant g, StoredMessage m, boolean keyOrdered, Set<String> heldKeys) {
     Message msg = m.message();
-    boolean delayed = msg.deliverAt() != null && msg.deliverAt().isAfter(g.now());
+    boolean delayed = delayed(g, m);
     String key = keyOrdered ? msg.key() : null;
     boolean held = key != null && !heldKeys.add(key);
     boolean lease = !delayed && !held;
@@ -294,6 +337,7 @@ public final class Claimer {
         .bind("held", held)
         .bind("visibleAt", Database.ts(visibleAt))
         .bind("firstDeliveredAt", Database.ts(lease ? g.now() : null))
+        .bind("span", 1)
         .add();
     return lease ? g.lease(m, token, 0, g.now()) : null;
   }

@@ -56,9 +56,10 @@ public final class Engine implements AutoCloseable {
     this.topics = new Topics(sql);
     this.cursors = new Cursors(sql, topics);
     this.appender = new Appender(sql, topics);
-    this.claimer = new Claimer(sql, topics, cursors);
-    this.committer = new OffsetCommitter(sql, topics, cursors, db.dialect().arrayAck());
-    this.leases = new Leases(sql, topics);
+    boolean arrays = db.dialect().arrayAck();
+    this.claimer = new Claimer(sql, topics, cursors, arrays);
+    this.committer = new OffsetCommitter(sql, topics, cursors, arrays);
+    this.leases = new Leases(sql, topics, arrays);
     this.pauses = new Pauses(sql);
     this.retention = new Retention(db, topics, committer);
     this.ownedPool = ownedPool;
@@ -173,27 +174,20 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Marks leases started: one auto-commit statement (durable when it returns, so a crash of this
-   * process afterwards cannot give the attempt back).
+   * Marks leases started in one transaction (durable when it returns, so a crash of this process
+   * afterwards cannot give the attempt back).
    */
   public BatchResult markStarted(String group, List<DeliveryId> ids) {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    return db.autoCommit("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
   }
 
-  /** Acks: one auto-commit statement when it can be (one topic, no processed keys). */
+  /** Acks in one transaction: a lookup of the rows, then one batch of deletes and of updates. */
   public BatchResult ack(String group, List<Ack> acks) {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
-    }
-    boolean single =
-        db.dialect().arrayAck()
-            && acks.stream().allMatch(a -> a.processedKey() == null)
-            && acks.stream().map(a -> a.delivery().topic()).distinct().count() == 1;
-    if (single) {
-      return db.autoCommit("ack", h -> committer.ack(h, group, acks, db.now()));
     }
     return db.tx("ack", h -> committer.ack(h, group, acks, db.now()));
   }
