@@ -162,6 +162,94 @@ final class DeliveryRows {
     return rows;
   }
 
+  /**
+   * Runs a one-statement settle ({@code delivery_ack_many} or {@code delivery_start_many},
+   * PostgreSQL) for these deliveries of one topic and returns, per id (same index), whether it
+   * applied. The ids go as arrays and as groups by (partition, token - offset) with the lowest and
+   * highest offset and a mask of the group's offsets (see the statements). {@code once}: a repeated
+   * id applies only the first time (ack); else each time (markStarted).
+   */
+  boolean[] settleAll(
+      Handle h,
+      String statement,
+      String group,
+      int topicId,
+      List<DeliveryId> ids,
+      Instant now,
+      boolean once) {
+    Map<List<Long>, List<Long>> groups = new LinkedHashMap<>();
+    int n = ids.size();
+    Integer[] partitions = new Integer[n];
+    Long[] offsets = new Long[n];
+    Long[] tokens = new Long[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryId id = ids.get(i);
+      partitions[i] = id.partition();
+      offsets[i] = id.offset();
+      tokens[i] = id.token();
+      groups
+          .computeIfAbsent(
+              List.of((long) id.partition(), id.token() - id.offset()), k -> new ArrayList<>())
+          .add(id.offset());
+    }
+    int g = groups.size();
+    Integer[] groupPartitions = new Integer[g];
+    Long[] deltas = new Long[g];
+    Long[] los = new Long[g];
+    Long[] his = new Long[g];
+    String[] masks = new String[g];
+    int k = 0;
+    for (Map.Entry<List<Long>, List<Long>> e : groups.entrySet()) {
+      long lo = Long.MAX_VALUE;
+      long hi = Long.MIN_VALUE;
+      for (long o : e.getValue()) {
+        lo = Math.min(lo, o);
+        hi = Math.max(hi, o);
+      }
+      char[] mask = new char[(int) Math.min(hi - lo + 1, Integer.MAX_VALUE - 8)];
+      java.util.Arrays.fill(mask, '0');
+      for (long o : e.getValue()) {
+        if (o - lo < mask.length) {
+          mask[(int) (o - lo)] = '1';
+        }
+      }
+      groupPartitions[k] = e.getKey().get(0).intValue();
+      deltas[k] = e.getKey().get(1);
+      los[k] = lo;
+      his[k] = hi;
+      masks[k] = new String(mask);
+      k++;
+    }
+    java.util.Set<String> applied = new java.util.HashSet<>();
+    h.createQuery(sql.get(statement))
+        .bind("group", group)
+        .bind("topicId", topicId)
+        .bindArray("partitions", Integer.class, (Object[]) partitions)
+        .bindArray("offsets", Long.class, (Object[]) offsets)
+        .bindArray("tokens", Long.class, (Object[]) tokens)
+        .bindArray("groupPartitions", Integer.class, (Object[]) groupPartitions)
+        .bindArray("deltas", Long.class, (Object[]) deltas)
+        .bindArray("los", Long.class, (Object[]) los)
+        .bindArray("his", Long.class, (Object[]) his)
+        .bindArray("masks", String.class, (Object[]) masks)
+        .bind("now", Database.ts(now))
+        .map(
+            (rs, ctx) ->
+                rs.getInt("partition_no")
+                    + "@"
+                    + rs.getLong("msg_offset")
+                    + "#"
+                    + rs.getLong("token"))
+        .forEach(applied::add);
+    boolean[] out = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      DeliveryId id = ids.get(i);
+      String key = id.partition() + "@" + id.offset() + "#" + id.token();
+      out[i] = once ? applied.remove(key) : applied.contains(key);
+    }
+    return out;
+  }
+
   /** The row starting at {@code offset}, with its bits (the caller holds its lock). */
   Row row(Handle h, String group, int topicId, int partition, long offset) {
     return h.createQuery(sql.get("delivery_row"))

@@ -181,13 +181,26 @@ public final class Engine implements AutoCloseable {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
+    if (db.dialect().arrayAck() && ids.stream().map(DeliveryId::topic).distinct().count() == 1) {
+      return db.autoCommit("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    }
     return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
   }
 
-  /** Acks in one transaction: a lookup of the rows, then one batch of deletes and of updates. */
+  /**
+   * Acks: one auto-commit statement when it can be (PostgreSQL, one topic, no processed keys), else
+   * one transaction.
+   */
   public BatchResult ack(String group, List<Ack> acks) {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
+    }
+    boolean single =
+        db.dialect().arrayAck()
+            && acks.stream().allMatch(a -> a.processedKey() == null)
+            && acks.stream().map(a -> a.delivery().topic()).distinct().count() == 1;
+    if (single) {
+      return db.autoCommit("ack", h -> committer.ack(h, group, acks, db.now()));
     }
     return db.tx("ack", h -> committer.ack(h, group, acks, db.now()));
   }

@@ -35,12 +35,14 @@ public final class Leases {
   private final Statements sql;
   private final Topics topics;
   private final DeliveryRows deliveryRows;
+  private final boolean arrays;
 
   /** Leases changed with these statements; {@code arrays}: many lookups in one statement. */
   public Leases(Statements sql, Topics topics, boolean arrays) {
     this.sql = sql;
     this.topics = topics;
     this.deliveryRows = new DeliveryRows(sql, arrays);
+    this.arrays = arrays;
   }
 
   /**
@@ -84,6 +86,14 @@ public final class Leases {
       boolean[] applied) {
     List<DeliveryId> ids = new ArrayList<>(indexes.size());
     indexes.forEach(i -> ids.add(all.get(i)));
+    if (arrays) {
+      boolean[] done =
+          deliveryRows.settleAll(h, "delivery_start_many", group, topicId, ids, now, false);
+      for (int k = 0; k < done.length; k++) {
+        applied[indexes.get(k)] = done[k];
+      }
+      return;
+    }
     DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
     Set<DeliveryRows.Row> singles = new HashSet<>();
     Map<DeliveryRows.Row, Set<Integer>> runs = new LinkedHashMap<>();

@@ -34,10 +34,12 @@ public final class OffsetCommitter {
   private final Topics topics;
   private final Cursors cursors;
   private final DeliveryRows deliveryRows;
+  private final boolean arrays;
 
   /** A committer using these statements; {@code arrays}: many lookups in one statement. */
   public OffsetCommitter(Statements sql, Topics topics, Cursors cursors, boolean arrays) {
     this.deliveryRows = new DeliveryRows(sql, arrays);
+    this.arrays = arrays;
     this.sql = sql;
     this.topics = topics;
     this.cursors = cursors;
@@ -81,6 +83,9 @@ public final class OffsetCommitter {
   private boolean[] settle(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
     List<DeliveryId> ids = new ArrayList<>(acks.size());
     acks.forEach(a -> ids.add(a.delivery()));
+    if (arrays) {
+      return deliveryRows.settleAll(h, "delivery_ack_many", group, topicId, ids, now, true);
+    }
     DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
     boolean[] done = new boolean[acks.size()];
     java.util.Set<DeliveryRows.Row> singles = new java.util.HashSet<>();
