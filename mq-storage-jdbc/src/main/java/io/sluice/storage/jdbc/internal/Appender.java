@@ -89,6 +89,27 @@ public final class Appender {
   }
 
   /**
+   * Appends several calls' batches in the handle's transaction, in order, as one batch (see {@link
+   * AppendCombiner}) and returns each call's receipts.
+   */
+  public List<List<Receipt>> appendAll(
+      Handle h, String topic, List<List<OutgoingMessage>> batches, Instant now) {
+    if (batches.size() == 1) {
+      return List.of(append(h, topic, batches.get(0), now));
+    }
+    List<OutgoingMessage> all = new ArrayList<>();
+    batches.forEach(all::addAll);
+    List<Receipt> receipts = append(h, topic, all, now);
+    List<List<Receipt>> out = new ArrayList<>(batches.size());
+    int from = 0;
+    for (List<OutgoingMessage> b : batches) {
+      out.add(List.copyOf(receipts.subList(from, from + b.size())));
+      from += b.size();
+    }
+    return out;
+  }
+
+  /**
    * The one-statement path (PostgreSQL) for a batch of unkeyed messages to any partition without
    * idempotency keys: runs in auto-commit, so the whole append is one round trip. Empty when the
    * batch does not qualify or every partition is busy; then use {@link #append} in a transaction.
@@ -106,21 +127,7 @@ public final class Appender {
     TopicRow row = topics.requireCached(h, topic);
     validate(row, batch);
     int n = batch.size();
-    byte[][] headers = new byte[n][];
-    byte[][] payloads = new byte[n][];
-    Long[] timestamps = new Long[n];
-    Long[] deliverAts = new Long[n];
-    Instant[] stamped = new Instant[n];
-    for (int i = 0; i < n; i++) {
-      Message m = batch.get(i).message();
-      headers[i] = HeadersCodec.encode(m.headers());
-      payloads[i] = m.payload();
-      stamped[i] =
-          (m.timestamp() == null ? now : m.timestamp())
-              .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-      timestamps[i] = micros(stamped[i]);
-      deliverAts[i] = m.deliverAt() == null ? null : micros(m.deliverAt());
-    }
+    Columns c = columns(batch, now);
     int partitions = row.config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
     java.util.Optional<long[]> reserved =
@@ -129,10 +136,10 @@ public final class Appender {
             .bind("rotation", partitions - start)
             .bind("partitions", partitions)
             .bind("count", n)
-            .bind("headers", array("bytea", headers))
-            .bind("payloads", array("bytea", payloads))
-            .bind("timestamps", array("bigint", timestamps))
-            .bind("deliverAts", array("bigint", deliverAts))
+            .bind("headers", array("bytea", c.headers()))
+            .bind("payloads", array("bytea", c.payloads()))
+            .bind("timestamps", array("bigint", c.timestamps()))
+            .bind("deliverAts", array("bigint", c.deliverAts()))
             .map((rs, ctx) -> new long[] {rs.getInt("partition_no"), rs.getLong("base")})
             .findOne();
     if (reserved.isEmpty()) {
@@ -142,9 +149,102 @@ public final class Appender {
     long base = reserved.get()[1];
     List<Receipt> receipts = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      receipts.add(new Receipt(topic, partition, base + i, stamped[i], false));
+      receipts.add(new Receipt(topic, partition, base + i, c.stamped()[i], false));
     }
     return java.util.Optional.of(receipts);
+  }
+
+  /**
+   * The one-statement path (PostgreSQL) for a batch whose messages all go to one partition (keyed
+   * or explicit) without idempotency keys: auto-commit, so the counter row is held for one
+   * statement and its commit only. Empty when the batch does not qualify.
+   */
+  public java.util.Optional<List<Receipt>> appendToOnePartition(
+      Handle h, String topic, List<OutgoingMessage> batch, Instant now) {
+    TopicRow row = topics.requireCached(h, topic);
+    int partition = onePartition(row, batch);
+    if (partition < 0 || batch.stream().anyMatch(o -> o.message().idempotencyKey() != null)) {
+      return java.util.Optional.empty();
+    }
+    validate(row, batch);
+    Columns c = columns(batch, now);
+    String[] keys = new String[batch.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = batch.get(i).message().key();
+    }
+    long base =
+        h.createQuery(sql.get("append_partition"))
+            .bind("topicId", row.id())
+            .bind("partition", partition)
+            .bind("count", batch.size())
+            .bind("keys", array("text", keys))
+            .bind("headers", array("bytea", c.headers()))
+            .bind("payloads", array("bytea", c.payloads()))
+            .bind("timestamps", array("bigint", c.timestamps()))
+            .bind("deliverAts", array("bigint", c.deliverAts()))
+            .map((rs, ctx) -> rs.getLong("base"))
+            .one();
+    List<Receipt> receipts = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      receipts.add(new Receipt(topic, partition, base + i, c.stamped()[i], false));
+    }
+    return java.util.Optional.of(receipts);
+  }
+
+  /**
+   * The one partition every message of the batch goes to (explicit or by key), or -1 when they
+   * spread, one is unkeyed without a partition, or one names a partition beyond the cached count.
+   */
+  public int onePartition(Handle h, String topic, List<OutgoingMessage> batch) {
+    return onePartition(topics.requireCached(h, topic), batch);
+  }
+
+  private static int onePartition(TopicRow row, List<OutgoingMessage> batch) {
+    if (!fits(row, batch)) {
+      return -1;
+    }
+    int partition = -1;
+    for (OutgoingMessage out : batch) {
+      if (out == null) {
+        return -1;
+      }
+      int p = out.partition();
+      if (p == OutgoingMessage.ANY_PARTITION) {
+        if (out.message().key() == null) {
+          return -1;
+        }
+        p = Partitioner.partition(out.message().key(), row.config().partitions());
+      }
+      if (partition != -1 && p != partition) {
+        return -1;
+      }
+      partition = p;
+    }
+    return partition;
+  }
+
+  /** A batch as column arrays for the one-statement paths. */
+  private record Columns(
+      byte[][] headers,
+      byte[][] payloads,
+      Long[] timestamps,
+      Long[] deliverAts,
+      Instant[] stamped) {}
+
+  private static Columns columns(List<OutgoingMessage> batch, Instant now) {
+    int n = batch.size();
+    Columns c = new Columns(new byte[n][], new byte[n][], new Long[n], new Long[n], new Instant[n]);
+    for (int i = 0; i < n; i++) {
+      Message m = batch.get(i).message();
+      c.headers()[i] = HeadersCodec.encode(m.headers());
+      c.payloads()[i] = m.payload();
+      c.stamped()[i] =
+          (m.timestamp() == null ? now : m.timestamp())
+              .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      c.timestamps()[i] = micros(c.stamped()[i]);
+      c.deliverAts()[i] = m.deliverAt() == null ? null : micros(m.deliverAt());
+    }
+    return c;
   }
 
   private static long micros(Instant t) {

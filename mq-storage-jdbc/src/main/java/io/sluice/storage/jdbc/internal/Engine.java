@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
   private final Database db;
   private final Topics topics;
   private final Appender appender;
+  private final AppendCombiner combiner = new AppendCombiner();
   private final Claimer claimer;
   private final OffsetCommitter committer;
   private final Leases leases;
@@ -149,7 +150,11 @@ public final class Engine implements AutoCloseable {
     return cursors.resolve(h, topics.require(h, topic), partition, position, false);
   }
 
-  /** Appends: the one-statement path when it applies, else one transaction. */
+  /**
+   * Appends: the one-statement path for unkeyed batches when it applies; a batch bound for one
+   * partition shares its transaction with the appends to that partition that arrive while another
+   * runs ({@link AppendCombiner}); anything else is one transaction of its own.
+   */
   public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
     if (db.dialect().fastPaths()) {
       Optional<List<Receipt>> fast =
@@ -158,7 +163,32 @@ public final class Engine implements AutoCloseable {
         return fast.get();
       }
     }
-    return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
+    int partition = db.autoCommit("append", h -> appender.onePartition(h, topic, batch));
+    if (partition < 0) {
+      return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
+    }
+    return combiner.append(
+        topic + "/" + partition, batch, batches -> appendCombined(topic, batches));
+  }
+
+  /** Several calls' batches to one topic as one (see {@link AppendCombiner}). */
+  private List<List<Receipt>> appendCombined(String topic, List<List<OutgoingMessage>> batches) {
+    if (db.dialect().fastPaths()) {
+      List<OutgoingMessage> all = new java.util.ArrayList<>();
+      batches.forEach(all::addAll);
+      Optional<List<Receipt>> fast =
+          db.autoCommit("append", h -> appender.appendToOnePartition(h, topic, all, db.now()));
+      if (fast.isPresent()) {
+        List<List<Receipt>> out = new java.util.ArrayList<>(batches.size());
+        int from = 0;
+        for (List<OutgoingMessage> b : batches) {
+          out.add(List.copyOf(fast.get().subList(from, from + b.size())));
+          from += b.size();
+        }
+        return out;
+      }
+    }
+    return db.tx("append", h -> appender.appendAll(h, topic, batches, db.now()));
   }
 
   /** Claims: the auto-commit fast path for unordered groups when nothing is due again. */
