@@ -49,10 +49,16 @@ public final class Engine implements AutoCloseable {
   private final Cursors cursors;
   private final Retention retention;
   private final AutoCloseable ownedPool;
+  private final Wakeups wakeups;
   private final RetentionService retentionService;
 
-  private Engine(Database db, AutoCloseable ownedPool, JdbcStorageConfig config) {
+  private Engine(
+      Database db, DataSource dataSource, AutoCloseable ownedPool, JdbcStorageConfig config) {
     this.db = db;
+    this.wakeups =
+        config.notifications() && db.dialect().notifications()
+            ? new Wakeups(db, dataSource, config.schema())
+            : null;
     Statements sql = db.sql();
     this.topics = new Topics(sql);
     this.cursors = new Cursors(sql, topics);
@@ -96,7 +102,8 @@ public final class Engine implements AutoCloseable {
         config.clock() != null
             ? config.clock()
             : new DatabaseClock(jdbi, sql.get("clock_now"), InstantSource.system());
-    return new Engine(new Database(jdbi, dialect, sql, clock, target), ownedPool, config);
+    return new Engine(
+        new Database(jdbi, dialect, sql, clock, target), dataSource, ownedPool, config);
   }
 
   /** Sluice's Jdbi settings: SQL is used exactly as written in the files. */
@@ -133,6 +140,11 @@ public final class Engine implements AutoCloseable {
   /** Marking started, releasing and extending leases. */
   public Leases leases() {
     return leases;
+  }
+
+  /** Wake-ups across processes, or null when this database or the configuration has none. */
+  public Wakeups wakeups() {
+    return wakeups;
   }
 
   /** Pauses. */
@@ -337,6 +349,9 @@ public final class Engine implements AutoCloseable {
   public void close() {
     if (retentionService != null) {
       retentionService.close();
+    }
+    if (wakeups != null) {
+      wakeups.close();
     }
     if (ownedPool != null) {
       try {

@@ -34,4 +34,9 @@ public record H2Dialect() implements Dialect {
   public boolean fastPaths() {
     return false;
   }
+
+  @Override
+  public boolean notifications() {
+    return false;
+  }
 }

@@ -34,4 +34,9 @@ public record PostgresDialect() implements Dialect {
   public boolean fastPaths() {
     return true;
   }
+
+  @Override
+  public boolean notifications() {
+    return true;
+  }
 }
