@@ -7,8 +7,6 @@ final class Notifications {
   private Notifications() {}
 
   static void configure(JdbcStorageConfig.Builder config, boolean notify) {
-    if (!notify) {
-      System.out.println("(notifications cannot be turned off in this build)");
-    }
+    config.notifications(notify);
   }
 }

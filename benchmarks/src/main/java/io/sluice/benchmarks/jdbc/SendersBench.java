@@ -51,9 +51,13 @@ public final class SendersBench {
     Notifications.configure(config, notify);
     double unkeyed;
     double onePartition;
-    try (JdbcStorage store = JdbcStorage.create(url, user, null, config.build())) {
+    try (JdbcStorage store = JdbcStorage.create(url, user, null, config.build());
+        JdbcStorage watcher = JdbcStorage.create(url, user, null, config.build())) {
       store.createTopic("unkeyed", TopicConfig.partitions(8));
       store.createTopic("keyed", TopicConfig.partitions(8));
+      // Another store (another process in production) listens, as a consumer would.
+      watcher.watchAppends("unkeyed", () -> {});
+      watcher.watchAppends("keyed", () -> {});
       List<OutgoingMessage> one = List.of(OutgoingMessage.of(Message.of(payload)));
       List<OutgoingMessage> keyed =
           List.of(OutgoingMessage.of(Message.builder(payload).key("same-key").build()));

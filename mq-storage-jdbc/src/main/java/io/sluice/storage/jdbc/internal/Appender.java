@@ -38,10 +38,15 @@ public final class Appender {
   private final Topics topics;
   private final AtomicInteger rotation = new AtomicInteger();
 
-  /** An appender using these statements. */
-  public Appender(Statements sql, Topics topics) {
+  private final boolean jsonHeaders;
+
+  /**
+   * An appender using these statements; {@code jsonHeaders}: the dialect stores headers as JSON.
+   */
+  public Appender(Statements sql, Topics topics, boolean jsonHeaders) {
     this.sql = sql;
     this.topics = topics;
+    this.jsonHeaders = jsonHeaders;
   }
 
   /**
@@ -76,7 +81,7 @@ public final class Appender {
         Message m = batch.get(i).message();
         Instant ts = m.timestamp() == null ? now : m.timestamp();
         m = m.withTimestamp(ts.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
-        MessageRows.bind(insert, row.id(), partition, offset, m);
+        MessageRows.bind(insert, row.id(), partition, offset, m, jsonHeaders);
         receipts[i] = new Receipt(topic, partition, offset, m.timestamp(), false);
         offset++;
         accepted.add(i);
@@ -136,7 +141,7 @@ public final class Appender {
             .bind("rotation", partitions - start)
             .bind("partitions", partitions)
             .bind("count", n)
-            .bind("headers", array("bytea", c.headers()))
+            .bind("headers", array("text", c.headers()))
             .bind("payloads", array("bytea", c.payloads()))
             .bind("timestamps", array("bigint", c.timestamps()))
             .bind("deliverAts", array("bigint", c.deliverAts()))
@@ -178,7 +183,7 @@ public final class Appender {
             .bind("partition", partition)
             .bind("count", batch.size())
             .bind("keys", array("text", keys))
-            .bind("headers", array("bytea", c.headers()))
+            .bind("headers", array("text", c.headers()))
             .bind("payloads", array("bytea", c.payloads()))
             .bind("timestamps", array("bigint", c.timestamps()))
             .bind("deliverAts", array("bigint", c.deliverAts()))
@@ -223,9 +228,9 @@ public final class Appender {
     return partition;
   }
 
-  /** A batch as column arrays for the one-statement paths. */
+  /** A batch as column arrays for the one-statement paths (PostgreSQL: headers as JSON). */
   private record Columns(
-      byte[][] headers,
+      String[] headers,
       byte[][] payloads,
       Long[] timestamps,
       Long[] deliverAts,
@@ -233,10 +238,10 @@ public final class Appender {
 
   private static Columns columns(List<OutgoingMessage> batch, Instant now) {
     int n = batch.size();
-    Columns c = new Columns(new byte[n][], new byte[n][], new Long[n], new Long[n], new Instant[n]);
+    Columns c = new Columns(new String[n], new byte[n][], new Long[n], new Long[n], new Instant[n]);
     for (int i = 0; i < n; i++) {
       Message m = batch.get(i).message();
-      c.headers()[i] = HeadersCodec.encode(m.headers());
+      c.headers()[i] = HeadersCodec.encodeJson(m.headers());
       c.payloads()[i] = m.payload();
       c.stamped()[i] =
           (m.timestamp() == null ? now : m.timestamp())

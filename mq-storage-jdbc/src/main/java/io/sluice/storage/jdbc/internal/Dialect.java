@@ -42,6 +42,12 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
    */
   boolean notifications();
 
+  /**
+   * Whether {@code mq_messages.headers} holds JSON ({@code [[name, value], ...]}, readable in SQL;
+   * PostgreSQL {@code jsonb}) rather than Sluice's binary encoding (H2). See {@link HeadersCodec}.
+   */
+  boolean jsonHeaders();
+
   /** The dialect of the database behind this connection. */
   static Dialect of(Connection connection) throws SQLException {
     String product = connection.getMetaData().getDatabaseProductName();

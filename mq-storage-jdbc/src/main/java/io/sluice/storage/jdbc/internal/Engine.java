@@ -62,7 +62,7 @@ public final class Engine implements AutoCloseable {
     Statements sql = db.sql();
     this.topics = new Topics(sql);
     this.cursors = new Cursors(sql, topics);
-    this.appender = new Appender(sql, topics);
+    this.appender = new Appender(sql, topics, db.dialect().jsonHeaders());
     boolean arrays = db.dialect().arrayAck();
     this.claimer = new Claimer(sql, topics, cursors, arrays);
     this.committer = new OffsetCommitter(sql, topics, cursors, arrays);

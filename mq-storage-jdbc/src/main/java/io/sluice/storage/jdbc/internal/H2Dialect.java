@@ -39,4 +39,9 @@ public record H2Dialect() implements Dialect {
   public boolean notifications() {
     return false;
   }
+
+  @Override
+  public boolean jsonHeaders() {
+    return false;
+  }
 }

@@ -39,4 +39,9 @@ public record PostgresDialect() implements Dialect {
   public boolean notifications() {
     return true;
   }
+
+  @Override
+  public boolean jsonHeaders() {
+    return true;
+  }
 }

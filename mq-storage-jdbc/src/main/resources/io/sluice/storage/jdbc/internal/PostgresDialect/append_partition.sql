@@ -20,7 +20,7 @@ WITH reserved AS (
          TIMESTAMPTZ 'epoch' + (m.deliver_at / 1000000) * INTERVAL '1 second'
            + (m.deliver_at % 1000000) * INTERVAL '1 microsecond'
   FROM reserved r,
-       unnest(CAST(:keys AS text[]), CAST(:headers AS bytea[]), CAST(:payloads AS bytea[]),
+       unnest(CAST(:keys AS text[]), CAST(:headers AS jsonb[]), CAST(:payloads AS bytea[]),
               CAST(:timestamps AS bigint[]), CAST(:deliverAts AS bigint[]))
          WITH ORDINALITY AS m (msg_key, headers, payload, ts, deliver_at, ord)
   RETURNING 1

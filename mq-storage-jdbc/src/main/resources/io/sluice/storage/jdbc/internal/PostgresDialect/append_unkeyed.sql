@@ -27,7 +27,7 @@ WITH free AS (
          TIMESTAMPTZ 'epoch' + (m.deliver_at / 1000000) * INTERVAL '1 second'
            + (m.deliver_at % 1000000) * INTERVAL '1 microsecond'
   FROM reserved r,
-       unnest(CAST(:headers AS bytea[]), CAST(:payloads AS bytea[]), CAST(:timestamps AS bigint[]),
+       unnest(CAST(:headers AS jsonb[]), CAST(:payloads AS bytea[]), CAST(:timestamps AS bigint[]),
               CAST(:deliverAts AS bigint[]))
          WITH ORDINALITY AS m (headers, payload, ts, deliver_at, ord)
   RETURNING 1
