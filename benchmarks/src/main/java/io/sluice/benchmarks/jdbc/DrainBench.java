@@ -29,7 +29,10 @@ import java.util.Locale;
  *       DELETE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING};
  *   <li>SPI: {@code messages} unkeyed messages in a topic of 8 partitions, drained by {@code
  *       sessions} threads, each looping claim(1,000), one markStarted of the batch, acks of it in
- *       slices of {@code ackSlice} (the runtime acks what finished while the previous call ran).
+ *       slices of {@code ackSlice} (the runtime acks what finished while the previous call ran);
+ *   <li>runtime: the same messages in another topic, drained by one consumer group of the runtime
+ *       (mq-consumer) with a no-op handler and automatic acks, settings as in {@code EndToEnd
+ *       drain}: concurrency 256, prefetch 2,048, claims of 1,000, poll 1 ms.
  * </ol>
  *
  * <pre>
@@ -73,6 +76,8 @@ public final class DrainBench {
             .build();
     double spiRate;
     double spiCpu;
+    double rtRate;
+    double rtCpu;
     try (JdbcStorage store =
         JdbcStorage.create(url + "?reWriteBatchedInserts=true", user, null, config)) {
       store.createTopic("bench", TopicConfig.partitions(8));
@@ -87,13 +92,50 @@ public final class DrainBench {
       c0 = cpu.seconds();
       spiRate = Parallel.rate(sessions, () -> drain(store, ackSlice));
       spiCpu = (cpu.seconds() - c0) / messages * 1e6;
+      store.createTopic("bench-rt", TopicConfig.partitions(8));
+      for (int i = 0; i < messages; i += 1_000) {
+        store.append("bench-rt", batch);
+      }
+      execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
+      c0 = cpu.seconds();
+      rtRate = runtime(store, messages);
+      rtCpu = (cpu.seconds() - c0) / messages * 1e6;
     }
     print("raw DELETE..SKIP LOCKED LIMIT 100, " + sessions + " sessions", rawRate, rawCpu);
     print(
         "SPI claim(1000)+markStarted+ack/" + ackSlice + ", " + sessions + " threads",
         spiRate,
         spiCpu);
-    System.out.printf(Locale.ROOT, "SPI / raw: %.2f%n", spiRate / rawRate);
+    print("runtime drain (1 group, no-op handler, auto ack)", rtRate, rtCpu);
+    System.out.printf(
+        Locale.ROOT,
+        "SPI / raw: %.2f; runtime / raw: %.2f (target >= 0.8)%n",
+        spiRate / rawRate,
+        rtRate / rawRate);
+  }
+
+  /** Drains topic bench-rt with one runtime consumer group; msg/s until its lag is 0. */
+  private static double runtime(JdbcStorage store, int messages) {
+    try (io.sluice.Sluice sluice =
+        io.sluice.Sluice.builder().storage(store).closeStorage(false).build()) {
+      long start = System.nanoTime();
+      io.sluice.consumer.ConsumerGroup g =
+          sluice
+              .consumer("rt")
+              .subscribe("bench-rt")
+              .concurrency(256)
+              .prefetch(2_048)
+              .batchSize(1_000)
+              .pollInterval(Duration.ofMillis(1))
+              .handler(d -> {})
+              .start();
+      while (sluice.admin().lag("rt", "bench-rt") > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      g.close();
+      return messages / seconds;
+    }
   }
 
   private static long drain(JdbcStorage store, int ackSlice) {
