@@ -46,6 +46,13 @@ public final class Claimer {
   /** How many messages one claim reads past delayed and held ones at most. */
   static final int SCAN_LIMIT = 10_000;
 
+  /**
+   * The most offsets one run row holds. Smaller runs let markStarted and ack calls of one claim's
+   * messages, which the runtime sends from different threads, lock different rows (an ack batch
+   * holds older offsets than the starts being marked); larger ones write fewer rows per claim.
+   */
+  static final int RUN_MAX = 128;
+
   /** The largest number of messages read per statement while scanning a partition. */
   private static final int MAX_CHUNK = 1_000;
 
@@ -91,6 +98,7 @@ public final class Claimer {
               .bind("max", r.maxMessages() - leases.size())
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
+              .bind("runMax", RUN_MAX)
               .map((rs, ctx) -> FastRow.read(rs, row.name()))
               .list();
       if (rows.get(0).dueWaiting()) {
@@ -239,7 +247,7 @@ public final class Claimer {
         Lease lease;
         if (!keyOrdered && !delayed(g, m)) {
           lease = g.lease(m, g.nextToken(), 0, g.now());
-          if (run == null || run[0] + run[1] != m.offset()) {
+          if (run == null || run[0] + run[1] != m.offset() || run[1] == RUN_MAX) {
             addRun(insert, g, partition, run);
             run = new long[] {m.offset(), 0, lease.id().token()};
           }

@@ -1,8 +1,8 @@
 -- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
 -- round trip): lock one partition cursor with messages beyond it (skipping cursors other members
 -- hold), read the next messages, record them and move the cursor past them. Consecutive due
--- messages become ONE run row (msg_offset, span; token of offset msg_offset + i = token + i), so a
--- claim of 1,000 messages writes one delivery row, not 1,000. Due messages are leased with tokens
+-- messages become run rows of up to :runMax (msg_offset, span; token of offset msg_offset + i =
+-- token + i), so a claim of 1,000 messages writes a handful of delivery rows, not 1,000. Due messages are leased with tokens
 -- claim_no * 10000 + n (n = rank among the due ones); delayed ones get a waiting row each (not
 -- leased). Claims count no attempt (attempts stays 0: markStarted counts). Unordered rows store no
 -- key. A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due
@@ -57,10 +57,10 @@ WITH paused AS (
          CASE WHEN due THEN ROW_NUMBER() OVER (PARTITION BY due ORDER BY msg_offset) END AS rn
   FROM msg
 ), runs AS (
-  -- Consecutive due messages share msg_offset - rn: one run each.
+  -- Consecutive due messages share msg_offset - rn: one run each, cut every :runMax messages.
   SELECT MIN(msg_offset) AS start, COUNT(*) AS span, MIN(rn) AS rn0
   FROM ranked WHERE due
-  GROUP BY msg_offset - rn
+  GROUP BY msg_offset - rn, (rn - 1) / :runMax
 ), ins AS (
   INSERT INTO ${schema}.mq_deliveries
       (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
