@@ -60,6 +60,11 @@ public final class JdbcStorage extends AbstractStorage {
 
   private JdbcStorage(Engine engine) {
     this.engine = engine;
+    if (engine.wakeups() != null) {
+      // Listening from the start (one connection outside the pool), so that the thread and its
+      // connection belong to the store, not to whichever consumer happens to watch first.
+      engine.wakeups().listen(this::notified, this::wakeAll);
+    }
   }
 
   /**
@@ -158,16 +163,10 @@ public final class JdbcStorage extends AbstractStorage {
     }
   }
 
-  /**
-   * A watcher registered: start listening for other processes' wake-ups (once per store), which
-   * then reach this store's watchers like its own appends.
-   */
+  /** Other processes' wake-ups reach this store's watchers like its own appends. */
   @Override
   protected void watching(String topic) {
     watched.add(topic);
-    if (engine.wakeups() != null) {
-      engine.wakeups().listen(this::notified, this::wakeAll);
-    }
   }
 
   private void notified(String topic) {

@@ -320,6 +320,35 @@ final class DeliveryRows {
     }
   }
 
+  /**
+   * Runs {@code again} once more for the items {@code first} rejected, and merges: a statement that
+   * waited for the lock of a run row which a concurrent transaction then split ({@link #explode}: a
+   * release or extension of another delivery of the run) found the run gone and the new
+   * single-message rows not yet in its snapshot; the next statement sees them. A run is split at
+   * most once, so one retry settles every delivery that is still current.
+   */
+  static <T> boolean[] retryRejected(
+      boolean[] first, List<T> items, java.util.function.Function<List<T>, boolean[]> again) {
+    List<Integer> rejected = new ArrayList<>();
+    for (int i = 0; i < first.length; i++) {
+      if (!first[i]) {
+        rejected.add(i);
+      }
+    }
+    if (rejected.isEmpty()) {
+      return first;
+    }
+    List<T> rest = new ArrayList<>(rejected.size());
+    rejected.forEach(i -> rest.add(items.get(i)));
+    boolean[] second = again.apply(rest);
+    for (int k = 0; k < second.length; k++) {
+      if (second[k]) {
+        first[rejected.get(k)] = true;
+      }
+    }
+    return first;
+  }
+
   /** Adds a delete of the row to the batch. */
   static PreparedBatch delete(PreparedBatch batch, String group, int topicId, Row r) {
     return batch

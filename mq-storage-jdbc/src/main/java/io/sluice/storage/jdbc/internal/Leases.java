@@ -86,13 +86,21 @@ public final class Leases {
       boolean[] applied) {
     List<DeliveryId> ids = new ArrayList<>(indexes.size());
     indexes.forEach(i -> ids.add(all.get(i)));
+    boolean[] done =
+        DeliveryRows.retryRejected(
+            markOnce(h, group, topicId, ids, now),
+            ids,
+            rest -> markOnce(h, group, topicId, rest, now));
+    for (int k = 0; k < done.length; k++) {
+      applied[indexes.get(k)] = done[k];
+    }
+  }
+
+  private boolean[] markOnce(
+      Handle h, String group, int topicId, List<DeliveryId> ids, Instant now) {
+    boolean[] applied = new boolean[ids.size()];
     if (arrays) {
-      boolean[] done =
-          deliveryRows.settleAll(h, "delivery_start_many", group, topicId, ids, now, false);
-      for (int k = 0; k < done.length; k++) {
-        applied[indexes.get(k)] = done[k];
-      }
-      return;
+      return deliveryRows.settleAll(h, "delivery_start_many", group, topicId, ids, now, false);
     }
     DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
     Set<DeliveryRows.Row> singles = new HashSet<>();
@@ -104,10 +112,10 @@ public final class Leases {
       }
       if (!r.isRun()) {
         singles.add(r);
-        applied[indexes.get(k)] = true;
+        applied[k] = true;
       } else if (!Bits.isSet(r.acked(), r.pos(ids.get(k)))) {
         runs.computeIfAbsent(r, x -> new HashSet<>()).add(r.pos(ids.get(k)));
-        applied[indexes.get(k)] = true;
+        applied[k] = true;
       }
     }
     PreparedBatch single = h.prepareBatch(sql.get("delivery_mark_started"));
@@ -135,6 +143,7 @@ public final class Leases {
     if (run.size() > 0) {
       run.execute();
     }
+    return applied;
   }
 
   /**

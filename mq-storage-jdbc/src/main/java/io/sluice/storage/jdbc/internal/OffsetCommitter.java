@@ -81,6 +81,11 @@ public final class OffsetCommitter {
    * first).
    */
   private boolean[] settle(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
+    boolean[] done = settleOnce(h, group, topicId, acks, now);
+    return DeliveryRows.retryRejected(done, acks, rest -> settleOnce(h, group, topicId, rest, now));
+  }
+
+  private boolean[] settleOnce(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
     List<DeliveryId> ids = new ArrayList<>(acks.size());
     acks.forEach(a -> ids.add(a.delivery()));
     if (arrays) {

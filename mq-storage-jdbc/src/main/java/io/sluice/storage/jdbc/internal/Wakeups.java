@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * Wake-ups across processes (issue 12.2), on databases whose dialect has them ({@link
  * Dialect#notifications()}) unless turned off in the configuration: a {@link Notifier} that signals
- * after commits, and one {@link PgListener} started when the first watcher registers.
+ * after commits, and one {@link PgListener}, both started with the store.
  *
  * <p>The channel is {@code sluice_<schema>} (the schema alone if that would pass 63 characters), so
  * stores of different schemas on one database never wake each other.
