@@ -81,7 +81,7 @@ public final class ScaleOut {
     execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
     for (int jvms = 1; jvms <= 4; jvms++) {
       String group = "g" + jvms;
-      execute(url, user, "CREATE TABLE " + SCHEMA + ".effects_" + group + effectsColumns());
+      createTables(url, user, group);
       List<Process> members = new ArrayList<>();
       for (int j = 0; j < jvms; j++) {
         members.add(start(url, user, group, threads, batch));
@@ -114,15 +114,27 @@ public final class ScaleOut {
     killOne(url, user, messages, threads, batch);
   }
 
-  private static String effectsColumns() {
-    return " (msg_id text PRIMARY KEY, member text NOT NULL)";
+  /** The group's effects table (one row per message id) and its table of redelivered ids. */
+  private static void createTables(String url, String user, String group) throws Exception {
+    execute(
+        url,
+        user,
+        "CREATE TABLE "
+            + SCHEMA
+            + ".effects_"
+            + group
+            + " (msg_id text PRIMARY KEY, member text NOT NULL)");
+    execute(
+        url,
+        user,
+        "CREATE TABLE " + SCHEMA + ".redelivered_" + group + " (msg_id text, attempt int)");
   }
 
   /** Three members; one is killed with SIGKILL once a third of the messages are done. */
   private static void killOne(String url, String user, int messages, int threads, int batch)
       throws Exception {
     String group = "gkill";
-    execute(url, user, "CREATE TABLE " + SCHEMA + ".effects_" + group + effectsColumns());
+    createTables(url, user, group);
     List<Process> members = new ArrayList<>();
     for (int j = 0; j < 3; j++) {
       members.add(start(url, user, group, threads, batch));
@@ -231,14 +243,6 @@ public final class ScaleOut {
     int batch = Integer.parseInt(args[5]);
     String name = Long.toString(ProcessHandle.current().pid());
     String effects = SCHEMA + ".effects_" + group;
-    execute(
-        url,
-        user,
-        "CREATE TABLE IF NOT EXISTS "
-            + SCHEMA
-            + ".redelivered_"
-            + group
-            + " (msg_id text, attempt int)");
     AtomicLong handled = new AtomicLong();
     try (JdbcStorage store = open(url, user, threads + 1)) {
       List<Thread> workers = new ArrayList<>();

@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Wakeups implements AutoCloseable {
   /** How long the notifier rests after each send: a topic is notified at most once per rest. */
-  static final long DEBOUNCE_NANOS = 2_000_000;
+  static final long DEBOUNCE_NANOS = 10_000_000;
 
   private final Database db;
   private final DataSource dataSource;
