@@ -3,7 +3,7 @@ package io.sluice.benchmarks.file;
 import io.sluice.storage.file.internal.dedupe.DedupeEntry;
 import io.sluice.storage.file.internal.dedupe.DedupeIndex;
 import io.sluice.storage.file.internal.dedupe.DedupeSpace;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

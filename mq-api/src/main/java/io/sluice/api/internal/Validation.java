@@ -95,12 +95,37 @@ public final class Validation {
     if (value == null) {
       throw new InvalidMessageException(what + " must not be null");
     }
-    int bytes = 0;
-    for (int i = 0; i < value.length(); i++) {
+    int bytes = scanText(value);
+    if (bytes < 0) {
+      throw textFailure(what, bytes);
+    }
+    return bytes;
+  }
+
+  /**
+   * The UTF-8 length of a string that passes {@link #text}, or a negative code naming its first
+   * fault ({@code -2i-1}: NUL at index {@code i}; {@code -2i-2}: lone surrogate there). Runs a
+   * plain loop while the text is ASCII, the usual case, and builds no message.
+   */
+  private static int scanText(String value) {
+    int n = value.length();
+    int i = 0;
+    while (i < n) {
+      char c = value.charAt(i);
+      if (c == 0 || c >= 0x80) {
+        break;
+      }
+      i++;
+    }
+    return i == n ? n : scanTextFrom(value, i, i);
+  }
+
+  private static int scanTextFrom(String value, int from, int asciiBytes) {
+    int bytes = asciiBytes;
+    for (int i = from; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == 0) {
-        throw new InvalidMessageException(
-            what + " contains a NUL character (U+0000) at index " + i + "; it cannot be stored");
+        return -2 * i - 1;
       } else if (c < 0x80) {
         bytes += 1;
       } else if (c < 0x800) {
@@ -110,10 +135,10 @@ public final class Validation {
           bytes += 4;
           i++;
         } else {
-          throw loneSurrogate(what, i);
+          return -2 * i - 2;
         }
       } else if (Character.isLowSurrogate(c)) {
-        throw loneSurrogate(what, i);
+        return -2 * i - 2;
       } else {
         bytes += 3;
       }
@@ -121,7 +146,13 @@ public final class Validation {
     return bytes;
   }
 
-  private static InvalidMessageException loneSurrogate(String what, int index) {
+  private static InvalidMessageException textFailure(String what, int code) {
+    int fault = -code - 1;
+    int index = fault >> 1;
+    if ((fault & 1) == 0) {
+      return new InvalidMessageException(
+          what + " contains a NUL character (U+0000) at index " + index + "; it cannot be stored");
+    }
     return new InvalidMessageException(
         what
             + " contains a lone UTF-16 surrogate at index "
@@ -159,7 +190,11 @@ public final class Validation {
     if (nameBytes > MAX_HEADER_NAME_BYTES) {
       throw new MessageTooLargeException("header name", nameBytes, MAX_HEADER_NAME_BYTES);
     }
-    return nameBytes + text("value of header " + Texts.quote(name), value);
+    int valueBytes = value == null ? -1 : scanText(value);
+    if (valueBytes < 0) { // only now the name is quoted into the message
+      text("value of header " + Texts.quote(name), value);
+    }
+    return nameBytes + valueBytes;
   }
 
   /** Checks the number of headers. */

@@ -102,6 +102,18 @@ class ValidationTest {
   }
 
   @Test
+  void textChecksGoOnPastAnAsciiPrefix() {
+    assertThat(Validation.text("v", "abcä€😀")).isEqualTo(3 + 2 + 3 + 4);
+    assertThatThrownBy(() -> Validation.text("thing", "abcä\u0000"))
+        .hasMessageContaining("thing contains a NUL character (U+0000) at index 4");
+    assertThatThrownBy(() -> Validation.text("thing", "abcä\uD83D"))
+        .hasMessageContaining("thing contains a lone UTF-16 surrogate at index 4");
+    assertThat(Validation.header("name", "valueä")).isEqualTo(4 + 7);
+    assertThatThrownBy(() -> Validation.header("na\nme", "v\u0000"))
+        .hasMessageContaining("value of header \"na\\u000ame\" contains a NUL character");
+  }
+
+  @Test
   void textIsMeasuredInUtf8AndMustBeStorable() {
     assertThat(Validation.text("v", "")).isZero();
     assertThat(Validation.text("v", "abc")).isEqualTo(3);

@@ -43,8 +43,8 @@ final class MemPartition {
     return slots.get((int) (offset - logStart)).size();
   }
 
-  void append(StoredMessage message) {
-    long size = Validation.encodedSize(message.message());
+  /** Appends a message whose size ({@link Validation#encodedSize}) the append plan computed. */
+  void append(StoredMessage message, long size) {
     slots.add(new Slot(message, size));
     bytes += size;
   }

@@ -27,13 +27,13 @@ import io.sluice.spi.StartRequest;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import io.sluice.storage.file.internal.log.TopicLog;
-import io.sluice.storage.file.internal.state.AppendPath;
 import io.sluice.storage.file.internal.state.GroupStateStore;
-import io.sluice.storage.file.internal.state.Retention;
 import io.sluice.storage.file.internal.state.Settlements;
-import io.sluice.storage.file.internal.state.StoreFiles;
+import io.sluice.storage.file.internal.store.AppendPath;
+import io.sluice.storage.file.internal.store.Retention;
+import io.sluice.storage.file.internal.store.StoreFiles;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -216,7 +216,8 @@ public final class FileStorage extends AbstractStorage {
 
   @Override
   protected boolean doIsProcessed(String group, String topic, String processedKey) {
-    return state.isProcessed(group, topic, processedKey, topic(topic).config().dedupeWindow());
+    topic(topic);
+    return state.isProcessed(group, topic, processedKey);
   }
 
   @Override
@@ -242,7 +243,11 @@ public final class FileStorage extends AbstractStorage {
     } catch (IOException e) {
       throw new StorageFailedException("retention failed", e);
     }
-    state.expire(now);
+    try {
+      state.expire(now);
+    } catch (IOException e) {
+      throw new StorageFailedException("expiring dedupe keys failed", e);
+    }
     return removed;
   }
 
@@ -277,9 +282,17 @@ public final class FileStorage extends AbstractStorage {
     close();
   }
 
-  /** Internal: group-commit counters (forces, total nanoseconds) for benchmarks. */
-  long[] forceStats() {
-    return files.committer() == null ? new long[2] : files.committer().stats();
+  /**
+   * Tests and benchmarks: the in-memory size of a group's state in a topic ({@code [entries, lease
+   * runs, done ranges, held-back runs]}), or null if the group has none there.
+   */
+  long[] stateSize(String group, String topic) {
+    return state.size(group, topic);
+  }
+
+  /** Tests and benchmarks: bytes mapped and heap retained by the dedupe indexes opened. */
+  long[] dedupeUsage() {
+    return state.dedupeUsage();
   }
 
   @Override

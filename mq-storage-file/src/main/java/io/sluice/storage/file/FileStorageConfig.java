@@ -29,6 +29,16 @@ import java.time.InstantSource;
  *     io.sluice.api.error.StorageCorruptedException}; loses what follows. Off by default.
  * @param stateJournalBytes compact the group-state journal into a snapshot when it grows past this
  *     (default 16 MiB)
+ * @param keyOrderedWaitingLimit {@code KEY_ORDERED}: how many runs of consecutive offsets of
+ *     messages waiting behind an earlier message of their key one group keeps in memory per
+ *     partition (16 bytes each; default 100,000, at most 1.6 MB). Beyond it a key's later messages
+ *     are not kept but found again by reading the log when the key moves on: other keys keep
+ *     flowing, the held key keeps its order, and only that key's part of the log is read twice.
+ * @param dedupeMappedBytes the dedupe indexes (producer idempotency keys per topic, processed keys
+ *     per group and topic) keep their keys in memory-mapped files, not on the heap: their heap is a
+ *     few hundred bytes per index whatever the number of keys. This bounds the bytes they map at a
+ *     time (the page cache they can pin; default 1 GiB, at least 1 MiB): past it the least recently
+ *     used indexes are unmapped until used again.
  */
 public record FileStorageConfig(
     Path directory,
@@ -39,7 +49,9 @@ public record FileStorageConfig(
     int indexIntervalBytes,
     Duration retentionCheckInterval,
     boolean truncateCorruptData,
-    long stateJournalBytes) {
+    long stateJournalBytes,
+    int keyOrderedWaitingLimit,
+    long dedupeMappedBytes) {
 
   /** 64 MiB. */
   public static final int DEFAULT_SEGMENT_BYTES = 64 << 20;
@@ -62,6 +74,14 @@ public record FileStorageConfig(
       throw new InvalidConfigException(
           "stateJournalBytes must be at least 4096, found " + stateJournalBytes);
     }
+    if (keyOrderedWaitingLimit < 1) {
+      throw new InvalidConfigException(
+          "keyOrderedWaitingLimit must be at least 1, found " + keyOrderedWaitingLimit);
+    }
+    if (dedupeMappedBytes < 1 << 20) {
+      throw new InvalidConfigException(
+          "dedupeMappedBytes must be at least 1 MiB (1048576), found " + dedupeMappedBytes);
+    }
   }
 
   /** A builder with the defaults for a store in {@code directory}. */
@@ -80,6 +100,8 @@ public record FileStorageConfig(
     private Duration retentionCheckInterval = Duration.ofMinutes(1);
     private boolean truncateCorruptData;
     private long stateJournalBytes = 16 << 20;
+    private int keyOrderedWaitingLimit = 100_000;
+    private long dedupeMappedBytes = 1L << 30;
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -133,6 +155,18 @@ public record FileStorageConfig(
       return this;
     }
 
+    /** {@code KEY_ORDERED}: runs of waiting offsets kept per group and partition. */
+    public Builder keyOrderedWaitingLimit(int keyOrderedWaitingLimit) {
+      this.keyOrderedWaitingLimit = keyOrderedWaitingLimit;
+      return this;
+    }
+
+    /** Bytes the dedupe indexes may map at a time. */
+    public Builder dedupeMappedBytes(long dedupeMappedBytes) {
+      this.dedupeMappedBytes = dedupeMappedBytes;
+      return this;
+    }
+
     /** The configuration. */
     public FileStorageConfig build() {
       return new FileStorageConfig(
@@ -144,7 +178,9 @@ public record FileStorageConfig(
           indexIntervalBytes,
           retentionCheckInterval,
           truncateCorruptData,
-          stateJournalBytes);
+          stateJournalBytes,
+          keyOrderedWaitingLimit,
+          dedupeMappedBytes);
     }
   }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Position;
+import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.Ack;
@@ -224,6 +225,35 @@ class FaultInjectionTest {
       assertThat(range.endOffset()).isEqualTo(200);
       assertThat(payloads(s)).isEqualTo(expected((int) range.logStartOffset(), 200));
       assertThat(batch(s, 200, 201).get(0).offset()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Issue 10.3: the page cache still held the bytes of the send whose force failed, and recovery
+   * used to read them back. Whether the store is closed or the process dies after the failure, the
+   * failed send stays gone and later sends get dense offsets.
+   */
+  @Test
+  void aSendWhoseForceFailedDoesNotReappearAfterCloseOrCrash() {
+    for (boolean crash : new boolean[] {false, true}) {
+      Path store = dir.resolve(crash ? "crash" : "close");
+      FaultyIo faulty = new FaultyIo();
+      FileStorage s = withTopic(open(config(store, clock), faulty));
+      batch(s, 0, 3);
+      faulty.failForce = FaultInjectionTest::isLog;
+      assertThatThrownBy(() -> batch(s, 3, 5))
+          .isInstanceOf(StorageFailedException.class)
+          .hasMessageContaining("fsync");
+      if (crash) {
+        s.abandon();
+      } else {
+        s.close();
+      }
+      try (FileStorage again = open(config(store, clock))) {
+        assertThat(payloads(again)).as("crash: %s", crash).isEqualTo(expected(0, 3));
+        assertThat(batch(again, 10, 12)).extracting(Receipt::offset).containsExactly(3L, 4L);
+        assertThat(payloads(again)).containsExactly("m0", "m1", "m2", "m10", "m11");
+      }
     }
   }
 }

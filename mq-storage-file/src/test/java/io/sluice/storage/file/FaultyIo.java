@@ -1,6 +1,6 @@
 package io.sluice.storage.file;
 
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -24,6 +24,13 @@ final class FaultyIo implements FileIo {
   volatile Predicate<Path> failDirForce = p -> false;
   volatile Predicate<Path> failOpen = p -> false;
   volatile Predicate<Path> failDelete = p -> false;
+
+  /**
+   * Forces of matching paths (asked in the forcing thread) sleep {@link #slowForceMillis} first.
+   */
+  volatile Predicate<Path> slowForce = p -> false;
+
+  volatile long slowForceMillis;
 
   /** Per file opened here: its size at the start of its last successful force. */
   final java.util.concurrent.ConcurrentHashMap<Path, Long> synced =
@@ -129,6 +136,13 @@ final class FaultyIo implements FileIo {
     public void force(boolean metaData) throws IOException {
       if (failForce.test(path)) {
         throw new IOException("injected fsync failure on " + path);
+      }
+      if (slowForce.test(path)) {
+        try {
+          Thread.sleep(slowForceMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       long size = d.size();
       d.force(metaData);

@@ -1,10 +1,12 @@
 package io.sluice.storage.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Message;
 import io.sluice.api.Position;
 import io.sluice.api.TopicConfig;
+import io.sluice.api.error.SluiceException;
 import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.OutgoingMessage;
@@ -17,6 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +76,55 @@ class GoldenFormatV1Test {
     Path golden = Path.of(getClass().getResource("/format/v1/store").toURI());
     Path dir = tmp.resolve("store");
     StoreFixture.copy(golden, dir);
+    assertOpensAsWritten(dir);
+    assertThat(Files.exists(golden.resolve("topics/golden/0/00000000000000000000.log"))).isTrue();
+  }
+
+  /**
+   * Issue 11.5: opening a version 1 state migrates it: its records are replayed, a version 2
+   * snapshot is written and made durable (the dedupe indexes checkpointed first), and only then are
+   * the version 1 files deleted. A crash before the new snapshot is in place (here: its rename
+   * fails) leaves the version 1 files untouched, and the next open migrates again.
+   */
+  @Test
+  void aVersion1StateIsMigratedAndKeptUntilTheVersion2SnapshotIsDurable()
+      throws IOException, URISyntaxException {
+    Path golden = Path.of(getClass().getResource("/format/v1/store").toURI());
+    Path dir = tmp.resolve("store");
+    StoreFixture.copy(golden, dir);
+    Path state = dir.resolve("state");
+    Map<String, byte[]> v1 = new TreeMap<>();
+    try (Stream<Path> files = Files.list(state)) {
+      for (Path p : files.toList()) {
+        v1.put(p.getFileName().toString(), Files.readAllBytes(p));
+      }
+    }
+    FaultyIo failing = new FaultyIo();
+    failing.failMove = p -> p.getFileName().toString().startsWith("snapshot-");
+    FileStorageConfig config =
+        FileStorageConfig.builder(dir).clock(new SettableClock(T0.plusSeconds(60))).build();
+    assertThatThrownBy(() -> FileStorage.open(config, failing)).isInstanceOf(SluiceException.class);
+    for (Map.Entry<String, byte[]> e : v1.entrySet()) {
+      assertThat(state.resolve(e.getKey())).as(e.getKey()).hasBinaryContent(e.getValue());
+    }
+    assertOpensAsWritten(dir);
+    try (Stream<Path> files = Files.list(state)) {
+      for (Path p : files.toList()) {
+        assertThat(v1).as("no version 1 file left").doesNotContainKey(p.getFileName().toString());
+        byte[] bytes = Files.readAllBytes(p);
+        if (bytes.length > 0) {
+          assertThat(bytes[0]).as("%s starts with the version 2 magic", p).isEqualTo((byte) 0x82);
+        }
+      }
+    }
+    try (FileStorage s = FileStorage.open(config)) {
+      assertThat(s.isProcessed("g", "golden", "done-0")).isTrue();
+      assertThat(s.groupState("h", "golden").get(1).committedOffset()).isEqualTo(1);
+    }
+  }
+
+  /** Opens the golden store copied to {@code dir} and checks what {@link #write} left in it. */
+  private static void assertOpensAsWritten(Path dir) {
     SettableClock clock = new SettableClock(T0.plusSeconds(60));
     try (FileStorage s = FileStorage.open(FileStorageConfig.builder(dir).clock(clock).build())) {
       List<StoredMessage> p0 = s.read("golden", 0, 0, 100);
@@ -96,6 +150,5 @@ class GoldenFormatV1Test {
       assertThat(dup.get(0).duplicate()).isTrue();
       assertThat(dup.get(0).offset()).isEqualTo(4);
     }
-    assertThat(Files.exists(golden.resolve("topics/golden/0/00000000000000000000.log"))).isTrue();
   }
 }

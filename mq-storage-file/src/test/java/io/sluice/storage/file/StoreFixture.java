@@ -6,7 +6,7 @@ import io.sluice.api.TopicConfig;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.tck.SettableClock;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.sluice.storage.file.internal.dedupe;
 
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,7 +4,7 @@ import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.error.StorageCorruptedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.internal.Validation;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -90,6 +90,11 @@ public final class DedupeIndex implements AutoCloseable {
     this.window = window.toMillis();
     int n = space.settings().bucketsPerWindow();
     this.span = Math.clamp((this.window + n - 1) / n, 1, MAX_SPAN);
+  }
+
+  /** Whether {@code dir} holds an index (its meta file); reads nothing. */
+  public static boolean existsIn(Path dir) {
+    return java.nio.file.Files.exists(dir.resolve(MetaFile.NAME));
   }
 
   public Path directory() {

@@ -1,6 +1,6 @@
 package io.sluice.storage.file.internal.dedupe;
 
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;

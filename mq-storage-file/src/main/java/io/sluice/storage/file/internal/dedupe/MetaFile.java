@@ -1,7 +1,7 @@
 package io.sluice.storage.file.internal.dedupe;
 
 import io.sluice.api.error.StorageCorruptedException;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,6 @@
 package io.sluice.storage.file.internal.log;
 
 import io.sluice.api.Header;
-import io.sluice.api.Headers;
 import io.sluice.api.Message;
 import io.sluice.api.internal.Validation;
 import io.sluice.spi.StoredMessage;
@@ -9,10 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -84,19 +80,13 @@ public final class BatchCodec {
 
   private BatchCodec() {}
 
-  /** Bytes {@code message} takes in a batch, its length prefix included. */
-  public static int recordSize(Message message) {
-    long size = RECORD_FIXED + (long) message.payload().length;
-    if (message.key() != null) {
-      size += Validation.utf8Length(message.key());
-    }
-    if (message.idempotencyKey() != null) {
-      size += Validation.utf8Length(message.idempotencyKey());
-    }
-    for (Header h : message.headers().asList()) {
-      size += 8 + Validation.utf8Length(h.name()) + Validation.utf8Length(h.value());
-    }
-    return (int) Math.min(Integer.MAX_VALUE, size);
+  /**
+   * Bytes a message takes in a batch, its length prefix included, from its size as it counts
+   * against {@code maxMessageBytes} ({@link Validation#encodedSize}: payload and strings in UTF-8)
+   * and its number of headers.
+   */
+  public static long recordSize(long encodedSize, int headerCount) {
+    return RECORD_FIXED + encodedSize + 8L * headerCount;
   }
 
   /**
@@ -227,7 +217,7 @@ public final class BatchCodec {
     int count = count(b, pos);
     int p = pos + HEADER_SIZE;
     int added = 0;
-    Instant shared = null;
+    RecordDecoder records = new RecordDecoder(b);
     for (int i = 0; i < count && added < max; i++) {
       long offset = base + i;
       int length = (int) INT.get(b, p);
@@ -235,49 +225,11 @@ public final class BatchCodec {
         break;
       }
       if (offset >= from) {
-        long seconds = (long) LONG.get(b, p + 4);
-        int nanos = (int) INT.get(b, p + 12);
-        if (shared == null || shared.getEpochSecond() != seconds || shared.getNano() != nanos) {
-          shared = Instant.ofEpochSecond(seconds, nanos); // one batch usually shares one time
-        }
-        out.add(new StoredMessage(topic, part, offset, decodeRecord(b, p + 4, shared)));
+        out.add(new StoredMessage(topic, part, offset, records.decode(p + 4)));
         added++;
       }
       p += 4 + length;
     }
     return added;
-  }
-
-  private static Message decodeRecord(byte[] b, int p, Instant ts) {
-    long atSeconds = (long) LONG.get(b, p + 12);
-    Instant deliverAt =
-        atSeconds == NO_INSTANT ? null : Instant.ofEpochSecond(atSeconds, (int) INT.get(b, p + 20));
-    int q = p + 24;
-    String key = string(b, q);
-    q += 4 + Math.max(0, (int) INT.get(b, q));
-    String idem = string(b, q);
-    q += 4 + Math.max(0, (int) INT.get(b, q));
-    int headerCount = (int) INT.get(b, q);
-    q += 4;
-    Headers headers = Headers.empty();
-    if (headerCount > 0) {
-      List<Header> list = new ArrayList<>(headerCount);
-      for (int h = 0; h < headerCount; h++) {
-        String name = string(b, q);
-        q += 4 + (int) INT.get(b, q);
-        String value = string(b, q);
-        q += 4 + (int) INT.get(b, q);
-        list.add(new Header(name, value));
-      }
-      headers = Headers.of(list);
-    }
-    int payloadLength = (int) INT.get(b, q);
-    byte[] payload = Arrays.copyOfRange(b, q + 4, q + 4 + payloadLength);
-    return new Message(payload, key, headers, ts, idem, deliverAt);
-  }
-
-  private static String string(byte[] b, int p) {
-    int length = (int) INT.get(b, p);
-    return length < 0 ? null : new String(b, p + 4, length, StandardCharsets.UTF_8);
   }
 }

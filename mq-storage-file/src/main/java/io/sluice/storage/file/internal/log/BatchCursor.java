@@ -1,5 +1,6 @@
 package io.sluice.storage.file.internal.log;
 
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,8 @@
 package io.sluice.storage.file.internal.log;
 
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
+
 /**
  * What every partition log of a store shares.
  *

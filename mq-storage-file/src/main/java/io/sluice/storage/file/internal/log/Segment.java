@@ -1,6 +1,7 @@
 package io.sluice.storage.file.internal.log;
 
 import io.sluice.api.error.StorageCorruptedException;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -353,6 +354,27 @@ public final class Segment {
       FileIo.writeFully(ch, buf, (long) from * 8);
     }
     persistedEntries = idx.count();
+  }
+
+  /**
+   * Cuts this (the active) segment back to {@code bytes}, where the batch holding offset {@code
+   * next} would start, dropping the index entries beyond (the index file is rewritten whole).
+   */
+  void cutTo(long bytes, long next) throws IOException {
+    channel.truncate(bytes);
+    size = bytes;
+    nextOffset = next;
+    OffsetIndex idx = index;
+    if (idx != null) {
+      int keep = 0;
+      while (keep < idx.count() && (idx.position(keep) & 0xffffffffL) < bytes) {
+        keep++;
+      }
+      idx.truncate(keep);
+    }
+    persistedEntries = 0;
+    bytesSinceIndex = indexInterval;
+    maxTimestamp = Long.MIN_VALUE;
   }
 
   void force() throws IOException {

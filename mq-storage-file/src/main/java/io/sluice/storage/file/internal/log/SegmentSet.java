@@ -5,6 +5,8 @@ import io.sluice.api.error.OffsetOutOfRangeException;
 import io.sluice.api.error.StorageCorruptedException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.spi.StoredMessage;
+import io.sluice.storage.file.internal.io.Forceable;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ import java.util.stream.Stream;
  * for the force and then go out together before the next one.
  */
 public final class SegmentSet implements Forceable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentSet.class);
+
   /**
    * End of readable data: offsets below {@code endOffset}, bytes below {@code bytes} in segment.
    */
@@ -54,7 +58,7 @@ public final class SegmentSet implements Forceable {
 
   /** A batch waiting for the group committer to write it. */
   private record Queued(
-      List<Message> messages, int from, int to, Instant now, CompletableFuture<Long> base) {}
+      List<Message> messages, int bytes, Instant now, CompletableFuture<Long> base) {}
 
   private volatile Segment active;
   private volatile Mark written;
@@ -127,17 +131,17 @@ public final class SegmentSet implements Forceable {
   }
 
   /**
-   * Appends {@code messages[from, to)} as one batch, written by the calling thread, and returns its
-   * base offset. Under {@code SYNC} the caller must then wait for the group commit before
-   * answering.
+   * Appends {@code messages} as one batch of {@code bytes} encoded bytes (header included), written
+   * by the calling thread, and returns its base offset. Under {@code SYNC} the caller must then
+   * wait for the group commit before answering.
    *
    * @throws StorageFailedException on any I/O error (and the store fails stop)
    */
-  public long append(List<Message> messages, int from, int to, Instant now) {
+  public long append(List<Message> messages, int bytes, Instant now) {
     appending.incrementAndGet();
     lock.lock();
     try {
-      return appendLocked(messages, from, to, now, settings.sync());
+      return appendLocked(messages, bytes, now, settings.sync());
     } finally {
       lock.unlock();
       appending.decrementAndGet();
@@ -149,9 +153,9 @@ public final class SegmentSet implements Forceable {
    * with the others it gathered, forces, and then completes the future with the base offset. The
    * caller must {@link GroupCommitter#request} this log after queueing.
    */
-  public CompletableFuture<Long> enqueue(List<Message> messages, int from, int to, Instant now) {
+  public CompletableFuture<Long> enqueue(List<Message> messages, int bytes, Instant now) {
     settings.failStop().check();
-    Queued q = new Queued(messages, from, to, now, new CompletableFuture<>());
+    Queued q = new Queued(messages, bytes, now, new CompletableFuture<>());
     queued.add(q);
     if (closed) {
       failQueued(new StorageFailedException("store closed before the append was written", null));
@@ -159,16 +163,13 @@ public final class SegmentSet implements Forceable {
     return q.base();
   }
 
-  private long appendLocked(List<Message> messages, int from, int to, Instant now, boolean gated) {
-    int bytes = BatchCodec.HEADER_SIZE;
-    for (int i = from; i < to; i++) {
-      bytes += BatchCodec.recordSize(messages.get(i));
-    }
+  private long appendLocked(List<Message> messages, int bytes, Instant now, boolean gated) {
+    int count = messages.size();
     ByteBuffer buf = settings.buffers().takeWrite(bytes);
     try {
       settings.failStop().check();
       long base = nextOffset;
-      BatchCodec.encode(buf, base, messages, from, to, now);
+      BatchCodec.encode(buf, base, messages, 0, count, now);
       buf.flip();
       long maxTs = buf.getLong(buf.position() + BatchCodec.MAX_TIMESTAMP_AT);
       Segment seg = active;
@@ -180,14 +181,14 @@ public final class SegmentSet implements Forceable {
       if (gated) {
         forceGate.readLock().lock();
         try {
-          seg.append(buf, base, to - from, maxTs);
+          seg.append(buf, base, count, maxTs);
         } finally {
           forceGate.readLock().unlock();
         }
       } else {
-        seg.append(buf, base, to - from, maxTs);
+        seg.append(buf, base, count, maxTs);
       }
-      nextOffset = base + (to - from);
+      nextOffset = base + count;
       Mark m = new Mark(nextOffset, seg, seg.size());
       written = m;
       if (!settings.sync()) {
@@ -210,7 +211,7 @@ public final class SegmentSet implements Forceable {
   }
 
   /** Writes every queued batch (committer thread); returns them with their base offsets. */
-  private List<Queued> writeQueued(List<Long> bases) throws IOException {
+  private List<Queued> writeQueued(List<Long> bases) {
     List<Queued> done = new ArrayList<>();
     if (queued.isEmpty()) {
       return done;
@@ -220,13 +221,13 @@ public final class SegmentSet implements Forceable {
       Queued q;
       while ((q = queued.poll()) != null) {
         try {
-          bases.add(appendLocked(q.messages(), q.from(), q.to(), q.now(), false));
+          bases.add(appendLocked(q.messages(), q.bytes(), q.now(), false));
           done.add(q);
         } catch (RuntimeException e) {
           q.base().completeExceptionally(e);
           done.forEach(d -> d.base().completeExceptionally(e));
           failQueued(e);
-          throw new IOException("queued append failed", e);
+          throw e; // the store failed (the write tripped its fail-stop)
         }
       }
       return done;
@@ -281,10 +282,16 @@ public final class SegmentSet implements Forceable {
       if (m != forced) {
         m.segment().force();
       }
+      if (settings.sync()) {
+        settings.failStop().check(); // failed meanwhile (a sender gave up waiting): not a commit
+      }
       forced = m;
     } catch (IOException e) {
       RuntimeException failure = settings.failStop().fail("force (fsync) failed", e);
       drained.forEach(d -> d.base().completeExceptionally(failure));
+      throw e;
+    } catch (RuntimeException e) {
+      drained.forEach(d -> d.base().completeExceptionally(e));
       throw e;
     } finally {
       forceGate.writeLock().unlock();
@@ -294,6 +301,56 @@ public final class SegmentSet implements Forceable {
     }
     for (int i = 0; i < drained.size(); i++) {
       drained.get(i).base().complete(bases.get(i));
+    }
+  }
+
+  /**
+   * Fail-stop under {@code SYNC}: cuts the log back to the end of its last successful force. What
+   * lies beyond was never receipted (its senders fail) and never visible (the visible mark never
+   * passes the forced one); cutting it keeps it from coming back from the page cache after a
+   * reopen. Segments sealed since that force were forced when rolled, so at most the active one is
+   * cut. Under {@code OS} and {@code INTERVAL} written data was receipted and is kept.
+   */
+  @Override
+  public void discardUnforced() {
+    if (!settings.sync()) {
+      return;
+    }
+    lock.lock();
+    forceGate.writeLock().lock();
+    try {
+      Mark f = forced;
+      Segment act = active;
+      long keep = f.segment() == act ? f.bytes() : 0;
+      long end = f.segment() == act ? f.endOffset() : act.baseOffset();
+      if (act.size() == keep) {
+        return;
+      }
+      LOG.warn(
+          "{}: cutting {} bytes written after the last successful force (offsets {} to {})",
+          act.file(),
+          act.size() - keep,
+          end,
+          nextOffset - 1);
+      act.cutTo(keep, end);
+      nextOffset = end;
+      written = new Mark(end, act, keep);
+      forced = written;
+      forceCut(act);
+    } catch (IOException e) {
+      LOG.warn("cutting unforced data of {}-{} failed", topic, partition, e);
+    } finally {
+      forceGate.writeLock().unlock();
+      lock.unlock();
+    }
+  }
+
+  /** Tries to make a cut durable; a failure only means the cut may not survive a power loss. */
+  private static void forceCut(Segment act) {
+    try {
+      act.force();
+    } catch (IOException e) {
+      LOG.debug("forcing the cut of {} failed", act.file(), e);
     }
   }
 
@@ -388,9 +445,13 @@ public final class SegmentSet implements Forceable {
     return s.maxTimestamp();
   }
 
-  /** Removes the oldest segment (must be sealed): out of the map first, then its files. */
+  /**
+   * Removes the oldest segment (must be sealed): out of the map first, then its files. Excludes a
+   * concurrent force, which could otherwise meet the segment just rolled for retention closed.
+   */
   public long deleteOldest() throws IOException {
     lock.lock();
+    forceGate.writeLock().lock();
     try {
       Map.Entry<Long, Segment> first = segments.firstEntry();
       Map.Entry<Long, Segment> second = segments.higherEntry(first.getKey());
@@ -401,6 +462,7 @@ public final class SegmentSet implements Forceable {
       first.getValue().delete();
       return second.getKey() - first.getKey();
     } finally {
+      forceGate.writeLock().unlock();
       lock.unlock();
     }
   }
@@ -414,10 +476,16 @@ public final class SegmentSet implements Forceable {
     }
   }
 
-  /** Persists the active index, forces if asked, and closes every file. */
+  /**
+   * Persists the active index, forces if asked, and closes every file. Without a force (the store
+   * failed) what was never forced is cut first ({@link #discardUnforced}).
+   */
   public void close(boolean force) throws IOException {
     closed = true;
     failQueued(new StorageFailedException("store closed before the append was written", null));
+    if (!force) {
+      discardUnforced();
+    }
     lock.lock();
     try {
       Segment act = active;

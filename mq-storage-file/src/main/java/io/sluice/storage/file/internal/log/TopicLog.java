@@ -4,6 +4,7 @@ import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidPartitionException;
 import io.sluice.spi.PartitionInfo;
 import io.sluice.spi.TopicInfo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One topic on disk: {@code topics/<name>/topic.properties} (its configuration, replaced
@@ -28,6 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TopicLog {
   /** The configuration file's name. */
   public static final String CONFIG_FILE = "topic.properties";
+
+  /** Prefix of a topic directory being created (no topic name starts with a dot). */
+  static final String CREATING_PREFIX = ".creating-";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopicLog.class);
 
   private final String name;
   private final Path dir;
@@ -42,16 +49,71 @@ public final class TopicLog {
     this.settings = settings;
   }
 
-  /** Creates a topic's directory and configuration, then its partitions. */
+  /**
+   * Creates a topic atomically: its directory is prepared under a temporary name ({@link
+   * #CREATING_PREFIX}{@code <name>}, never a topic name) with the configuration inside, then
+   * renamed into place and the parent directory forced; only then are its partitions created. A
+   * crash before the rename leaves a temporary directory that {@link #removeLeftovers} deletes at
+   * the next open; after it, the topic exists.
+   */
   public static TopicLog create(String name, Path dir, TopicConfig config, LogSettings s, long now)
       throws IOException {
-    Files.createDirectories(dir);
-    TopicLog t = new TopicLog(name, dir, s);
+    Path temp = dir.resolveSibling(CREATING_PREFIX + name);
+    deleteTree(s.io(), temp);
+    Files.createDirectories(temp);
+    TopicLog t = new TopicLog(name, temp, s);
     t.writeConfig(config);
-    t.config = config;
-    t.partitions = new SegmentSet[0];
-    t.openPartitions(config.partitions(), now);
-    return t;
+    s.io().move(temp, dir);
+    s.io().forceDirectory(dir.getParent());
+    TopicLog created = new TopicLog(name, dir, s);
+    created.config = config;
+    created.partitions = new SegmentSet[0];
+    created.openPartitions(config.partitions(), now);
+    return created;
+  }
+
+  /**
+   * Deletes what interrupted creations left in {@code topicsDir}: temporary directories, and topic
+   * directories without a configuration holding no segment (left by versions that created the
+   * directory first). A directory without a configuration that holds segments is kept and reported
+   * by {@link #open}: data is never deleted on a guess.
+   */
+  public static void removeLeftovers(FileIo io, Path topicsDir) throws IOException {
+    List<Path> dirs;
+    try (Stream<Path> all = Files.list(topicsDir)) {
+      dirs = all.filter(Files::isDirectory).toList();
+    }
+    boolean removed = false;
+    for (Path d : dirs) {
+      boolean temp = d.getFileName().toString().startsWith(CREATING_PREFIX);
+      if (temp || (!Files.exists(d.resolve(CONFIG_FILE)) && !holdsSegments(d))) {
+        LOG.info("removing {}, left by a topic creation that a crash interrupted", d);
+        deleteTree(io, d);
+        removed = true;
+      }
+    }
+    if (removed) {
+      io.forceDirectory(topicsDir);
+    }
+  }
+
+  private static boolean holdsSegments(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.anyMatch(p -> p.getFileName().toString().endsWith(".log"));
+    }
+  }
+
+  private static void deleteTree(FileIo io, Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      all = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+    for (Path p : all) {
+      io.delete(p);
+    }
   }
 
   /** Opens an existing topic, or returns null if its configuration was never written. */

@@ -1,27 +1,26 @@
 package io.sluice.storage.file.internal.state;
 
 import io.sluice.storage.file.internal.state.StateRecord.EntryState;
-import java.time.Instant;
 
 /**
- * One message's state for one group, above the committed offset. Not thread-safe: its group's lock
- * guards it.
+ * One message that is individually special for one group, above the committed offset: delayed by
+ * its {@code deliverAt}, waiting for a retry, redelivered after its lease expired, or the next
+ * message of a held key. Messages claimed together from new are not entries but members of a {@link
+ * LeaseRun}; acked ones are ranges. Times are epoch microseconds ({@link Micros}). Not thread-safe:
+ * its group's lock guards it.
  */
 final class Entry {
   /**
    * Never claimed: waiting for its {@code deliverAt}, or the next message of a key whose earlier
-   * message is done (promoted from the key's queue, {@link PartitionCursor#promote}).
+   * message is done (promoted from the key's queue).
    */
   static final int PENDING = 0;
 
   /** Leased to a member until {@link #leaseExpiry}. */
   static final int LEASED = 1;
 
-  /** Released or expired: visible again at {@link #nextVisible} (null = now). */
+  /** Released or expired: visible again at {@link #nextVisible} ({@link Micros#NONE} = now). */
   static final int RETRY = 2;
-
-  /** Acked. */
-  static final int DONE = 3;
 
   final long offset;
   int state;
@@ -34,12 +33,12 @@ final class Entry {
   /** Whether the current grant's handler started (its attempt is counted); reset by each grant. */
   boolean started;
 
-  Instant firstDeliveredAt;
+  long firstDeliveredAt = Micros.NONE;
   long token;
-  Instant grantedAt;
-  Instant leaseExpiry;
-  Instant nextVisible;
-  Instant deliverAt;
+  long grantedAt;
+  long leaseExpiry;
+  long nextVisible = Micros.NONE;
+  long deliverAt = Micros.NONE;
   String key;
 
   /** Whether {@link #key} and {@link #deliverAt} are known (false for a replayed entry). */
@@ -53,42 +52,43 @@ final class Entry {
    * Whether the lease is current. A lease ends at its expiry; if the clock jumps back by more than
    * the lease's length it ends too, so no clock step can make a lease last for ever.
    */
-  boolean leasedAt(Instant now) {
-    if (state != LEASED || !now.isBefore(leaseExpiry)) {
-      return false;
-    }
-    java.time.Duration length = java.time.Duration.between(grantedAt, leaseExpiry);
-    return !now.isBefore(grantedAt.minus(length));
+  boolean leasedAt(long now) {
+    return state == LEASED && LeaseRun.current(grantedAt, leaseExpiry, now);
   }
 
   /** Whether a claim may hand this message out now (keys aside). */
-  boolean visibleAt(Instant now) {
+  boolean visibleAt(long now) {
     return switch (state) {
-      case PENDING -> deliverAt == null || !now.isBefore(deliverAt);
+      case PENDING -> deliverAt == Micros.NONE || now >= deliverAt;
       case LEASED -> !leasedAt(now);
-      case RETRY -> nextVisible == null || !now.isBefore(nextVisible);
-      default -> false;
+      default -> nextVisible == Micros.NONE || now >= nextVisible;
     };
   }
 
-  /** When this entry may next become visible, for the claim skip; null if now or never. */
-  Instant wakeAt() {
+  /** When this entry may next become visible, for the claim skip; {@link Micros#NONE} if now. */
+  long wakeAt() {
     return switch (state) {
       case PENDING -> deliverAt;
       case LEASED -> leaseExpiry;
-      case RETRY -> nextVisible;
-      default -> null;
+      default -> nextVisible;
     };
   }
 
   /** Counts toward a group's in-flight messages. */
-  boolean inFlightAt(Instant now) {
-    return state == DONE
-        || leasedAt(now)
-        || (state == RETRY && nextVisible != null && now.isBefore(nextVisible));
+  boolean inFlightAt(long now) {
+    return leasedAt(now) || (state == RETRY && nextVisible != Micros.NONE && now < nextVisible);
+  }
+
+  /**
+   * Whether a snapshot must keep this entry: it has counted attempts or a retry time. A delayed or
+   * promoted message, or one leased from new, is found again by scanning the log.
+   */
+  boolean durable() {
+    return attempts > 0 || (state == RETRY && nextVisible != Micros.NONE);
   }
 
   EntryState persisted() {
-    return new EntryState(offset, state == DONE, attempts, firstDeliveredAt, nextVisible);
+    return new EntryState(
+        offset, attempts, firstDeliveredAt, state == RETRY ? nextVisible : Micros.NONE);
   }
 }

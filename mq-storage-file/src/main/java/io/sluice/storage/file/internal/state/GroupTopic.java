@@ -1,57 +1,36 @@
 package io.sluice.storage.file.internal.state;
 
-import io.sluice.api.Ordering;
 import io.sluice.api.Position;
-import io.sluice.api.internal.Validation;
-import io.sluice.spi.ClaimRequest;
-import io.sluice.spi.DeliveryId;
-import io.sluice.spi.Lease;
-import io.sluice.spi.StoredMessage;
+import io.sluice.storage.file.internal.dedupe.DedupeIndex;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.state.StateRecord.EntryState;
-import java.time.Duration;
-import java.time.Instant;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One consumer group's state in one topic: a {@link PartitionCursor} per partition it consumed and
- * its processed keys. Every method runs under {@link #lock}; claims of different groups run in
- * parallel.
+ * One consumer group's state in one topic: a {@link PartitionCursor} per partition it consumed, and
+ * the index of its processed keys (opened on first use). Every method runs under {@link #lock};
+ * claims and acks of different groups run in parallel.
  */
 final class GroupTopic {
-  /** Most never-claimable messages (delayed, or held back by key) one claim examines. */
-  private static final int SCAN_BUDGET = 10_000;
-
-  /**
-   * KEY_ORDERED: stop examining new messages while this many wait behind their keys in one
-   * partition (8 bytes each in {@link PartitionCursor#waiting}), so a key held for a long time
-   * cannot grow a group's memory without bound; other keys flow until then.
-   */
-  static final int MAX_WAITING = 100_000;
-
-  /** Messages to read are read together when at most this many offsets apart. */
-  private static final int RUN_GAP = 64;
-
-  /** The longest run read at once, in offsets. */
-  private static final int RUN_MAX = 2_000;
-
   final String group;
   final String topic;
   final ReentrantLock lock = new ReentrantLock();
   final Map<Integer, PartitionCursor> cursors = new HashMap<>();
-  final Map<String, Instant> processed = new HashMap<>();
+  private final int heldLimit;
   private int rotation;
 
-  GroupTopic(String group, String topic) {
+  /** The processed keys of this group in this topic, or null until first used. */
+  DedupeIndex processed;
+
+  GroupTopic(String group, String topic, int heldLimit) {
     this.group = group;
     this.topic = topic;
+    this.heldLimit = heldLimit;
   }
 
   /** The cursor of a partition, created at {@code start} (and journaled) if new. */
@@ -59,13 +38,18 @@ final class GroupTopic {
     PartitionCursor c = cursors.get(log.partition());
     if (c == null) {
       long at = startOffset(log, start);
-      c = new PartitionCursor(at);
+      c = new PartitionCursor(at, heldLimit);
       cursors.put(log.partition(), c);
       journal.add(new StateRecord.Cursor(group, topic, log.partition(), at));
     } else {
       c.clampTo(log.logStart());
     }
     return c;
+  }
+
+  /** The cursor of a partition for replay, created at offset 0 if new. */
+  PartitionCursor replayCursor(int partition) {
+    return cursors.computeIfAbsent(partition, p -> new PartitionCursor(0, heldLimit));
   }
 
   static long startOffset(SegmentSet log, Position position) {
@@ -81,282 +65,94 @@ final class GroupTopic {
     return rotation++;
   }
 
-  /**
-   * Claims from one partition into {@code out}. A claim counts no attempt, so the only record it
-   * journals (into {@code journal}) is the cursor of a partition the group starts consuming.
-   */
-  void claimFrom(
-      SegmentSet log,
-      ClaimRequest request,
-      Instant now,
-      int limit,
-      AtomicLong tokens,
-      List<Lease> out,
-      List<StateRecord> journal) {
-    PartitionCursor c = cursor(log, request.startPosition(), journal);
-    boolean keyOrdered = request.ordering() == Ordering.KEY_ORDERED;
-    Set<String> held = keyOrdered ? new HashSet<>() : null;
-    int before = out.size();
-    if (c.lastClaim != null && now.isBefore(c.lastClaim)) {
-      c.wakeAt = null;
-    }
-    c.lastClaim = now;
-    if (keyOrdered || c.wakeAt == null || !now.isBefore(c.wakeAt)) {
-      claimEntries(log, c, request, now, limit, held, tokens, out);
-    }
-    if (out.size() - before < limit) {
-      claimNew(log, c, request, now, limit - (out.size() - before), held, tokens, out);
-    }
-  }
-
-  private void claimEntries(
-      SegmentSet log,
-      PartitionCursor c,
-      ClaimRequest request,
-      Instant now,
-      int limit,
-      Set<String> held,
-      AtomicLong tokens,
-      List<Lease> out) {
-    Instant wake = null;
-    boolean complete = true;
-    int taken = 0;
-    List<Entry> chosen = new ArrayList<>();
-    List<StoredMessage> known = new ArrayList<>();
-    for (Entry e : c.entries.values()) {
-      if (taken >= limit) {
-        complete = false;
-        break;
-      }
-      if (e.state == Entry.DONE) {
-        continue;
-      }
-      StoredMessage m = null;
-      if (held != null && !e.keyKnown) {
-        m = log.read(e.offset, 1).get(0);
-        e.key = m.message().key();
-        e.deliverAt = m.message().deliverAt();
-        e.keyKnown = true;
-      }
-      if (held != null && e.key != null && !held.add(e.key)) {
-        continue;
-      }
-      if (!e.visibleAt(now)) {
-        Instant w = e.wakeAt();
-        wake = w != null && (wake == null || w.isBefore(wake)) ? w : wake;
-        continue;
-      }
-      chosen.add(e);
-      known.add(m);
-      taken++;
-    }
-    try {
-      readRuns(log, chosen, known);
-    } catch (io.sluice.api.error.OffsetOutOfRangeException retentionRace) {
-      c.clampTo(log.logStart()); // retention removed them meanwhile: nothing to hand out here
-      return;
-    }
-    for (int i = 0; i < chosen.size(); i++) {
-      Entry e = chosen.get(i);
-      out.add(grant(e, known.get(i), request.lease(), now, tokens));
-      wake = wake == null || e.leaseExpiry.isBefore(wake) ? e.leaseExpiry : wake;
-    }
-    c.wakeAt = complete && held == null ? (wake == null ? Instant.MAX : wake) : null;
-  }
-
-  /**
-   * Fills the messages not yet known with one read per run of nearby offsets (a redelivery after a
-   * restart or a mass lease expiry, or the next messages of interleaved keys, read ranges, not one
-   * batch per message).
-   */
-  private static void readRuns(SegmentSet log, List<Entry> chosen, List<StoredMessage> known) {
-    int i = 0;
-    while (i < chosen.size()) {
-      if (known.get(i) != null) {
-        i++;
-        continue;
-      }
-      long first = chosen.get(i).offset;
-      int j = i + 1;
-      while (j < chosen.size()
-          && known.get(j) == null
-          && chosen.get(j).offset - chosen.get(j - 1).offset <= RUN_GAP
-          && chosen.get(j).offset - first < RUN_MAX) {
-        j++;
-      }
-      List<StoredMessage> run = log.read(first, (int) (chosen.get(j - 1).offset - first + 1));
-      for (int k = i; k < j; k++) {
-        known.set(k, run.get((int) (chosen.get(k).offset - first)));
-      }
-      i = j;
-    }
-  }
-
-  private void claimNew(
-      SegmentSet log,
-      PartitionCursor c,
-      ClaimRequest request,
-      Instant now,
-      int limit,
-      Set<String> held,
-      AtomicLong tokens,
-      List<Lease> out) {
-    int taken = 0;
-    int budget = SCAN_BUDGET;
-    while (taken < limit
-        && budget > 0
-        && c.waitingCount < MAX_WAITING
-        && c.scanFrom < log.endOffset()) {
-      List<StoredMessage> batch;
-      try {
-        batch = log.read(c.scanFrom, Math.min(1000, limit - taken + 100));
-      } catch (io.sluice.api.error.OffsetOutOfRangeException retentionRace) {
-        c.clampTo(log.logStart());
-        return;
-      }
-      for (StoredMessage m : batch) {
-        long o = m.offset();
-        if (taken >= limit || budget <= 0 || c.waitingCount >= MAX_WAITING) {
-          return;
-        }
-        c.scanFrom = o + 1;
-        if (c.entries.containsKey(o)) {
-          continue;
-        }
-        String key = m.message().key();
-        if (held != null && key != null && !held.add(key)) {
-          c.hold(key, o, m.message().deliverAt());
-          budget--;
-          continue;
-        }
-        Entry e = new Entry(o);
-        e.key = key;
-        e.keyKnown = true;
-        e.deliverAt = m.message().deliverAt();
-        c.entries.put(o, e);
-        if (!e.visibleAt(now)) {
-          budget--;
-          c.wake(e.deliverAt);
-          continue;
-        }
-        out.add(grant(e, m, request.lease(), now, tokens));
-        c.wake(e.leaseExpiry);
-        taken++;
-      }
-    }
-  }
-
-  /** Leases a message; its attempt number is the attempts counted so far plus one. */
-  private static Lease grant(
-      Entry e, StoredMessage m, Duration lease, Instant now, AtomicLong tokens) {
-    e.state = Entry.LEASED;
-    e.started = false;
-    e.firstDeliveredAt = e.firstDeliveredAt == null ? now : e.firstDeliveredAt;
-    e.token = tokens.incrementAndGet();
-    e.grantedAt = now;
-    e.leaseExpiry = plus(now, lease);
-    e.nextVisible = null;
-    DeliveryId id = new DeliveryId(m.topic(), m.partition(), m.offset(), e.token);
-    return new Lease(id, m, e.attempts + 1, e.leaseExpiry, e.firstDeliveredAt);
-  }
-
-  static Instant plus(Instant t, Duration d) {
-    try {
-      Instant r = t.plus(d);
-      return r.isAfter(Validation.MAX_INSTANT) ? Validation.MAX_INSTANT : r;
-    } catch (ArithmeticException | java.time.DateTimeException overflow) {
-      return Validation.MAX_INSTANT;
-    }
-  }
-
-  /** The entry of the current, unexpired grant named by {@code id}, or null. */
-  Entry current(DeliveryId id, Instant now) {
-    PartitionCursor c = cursors.get(id.partition());
-    Entry e = c == null || id.offset() < c.committed ? null : c.entries.get(id.offset());
-    return e != null && e.token == id.token() && e.leasedAt(now) ? e : null;
-  }
-
-  /**
-   * Marks a current grant done and returns its state for the journal (the caller gathers the states
-   * of one partition into one {@link StateRecord.Entries} record).
-   */
-  EntryState complete(DeliveryId id, Entry e) {
-    e.state = Entry.DONE;
-    e.leaseExpiry = null;
-    PartitionCursor c = cursors.get(id.partition());
-    EntryState s = e.persisted();
-    c.promote(e.key);
-    c.advance();
-    return s;
-  }
-
-  /**
-   * Counts the attempt of a current grant whose handler starts, once per grant; returns whether it
-   * counted (the caller journals the entry's state).
-   */
-  static boolean start(Entry e) {
-    if (e.started) {
-      return false;
-    }
-    e.started = true;
-    e.attempts++;
-    return true;
-  }
-
-  /**
-   * Ends a current grant; visible again at {@code nextVisible}. A failed attempt ({@code
-   * countAttempt}) counts unless the grant was started; a delivery handed back unprocessed takes
-   * back the attempt its start counted.
-   */
-  StateRecord release(DeliveryId id, Entry e, Instant nextVisible, boolean countAttempt) {
-    if (countAttempt && !e.started) {
-      e.attempts++;
-    } else if (!countAttempt && e.started) {
-      e.attempts = Math.max(0, e.attempts - 1);
-    }
-    e.started = false;
-    e.state = Entry.RETRY;
-    e.leaseExpiry = null;
-    e.nextVisible = nextVisible;
-    cursors.get(id.partition()).wake(nextVisible);
-    return new StateRecord.Entries(group, topic, id.partition(), List.of(e.persisted()));
-  }
-
-  /** Applies one replayed record. */
+  /** Applies one replayed record of this group and topic. */
   void replay(StateRecord r) {
     switch (r) {
-      case StateRecord.Cursor c -> {
-        PartitionCursor pc = cursors.computeIfAbsent(c.partition(), p -> new PartitionCursor(0));
-        pc.reset(c.committed());
-      }
+      case StateRecord.Cursor c -> replayCursor(c.partition()).reset(c.committed());
+      case StateRecord.Done d -> replayCursor(d.partition()).restoreDone(d.ranges());
       case StateRecord.Entries e -> {
-        PartitionCursor pc = cursors.computeIfAbsent(e.partition(), p -> new PartitionCursor(0));
+        PartitionCursor pc = replayCursor(e.partition());
         for (EntryState s : e.entries()) {
           pc.restore(s);
         }
       }
-      case StateRecord.Processed p -> processed.put(p.key(), p.at());
+      case StateRecord.Started s -> {
+        PartitionCursor pc = replayCursor(s.partition());
+        long[] ranges = s.ranges();
+        for (int i = 0; i < ranges.length; i += 2) {
+          for (long o = Math.max(ranges[i], pc.committed); o < ranges[i + 1]; o++) {
+            pc.restore(new EntryState(o, s.attempts(), s.firstDeliveredAt(), Micros.NONE));
+          }
+        }
+      }
       default -> {}
     }
   }
 
-  /** The state as records, for a snapshot. */
-  void snapshot(List<StateRecord> out) {
+  /** Receives snapshot records. */
+  interface Out {
+    void add(StateRecord r) throws IOException;
+  }
+
+  /** The state as records, for a snapshot: per partition its cursor, done ranges and entries. */
+  void snapshot(Out out) throws IOException {
     for (Map.Entry<Integer, PartitionCursor> c : cursors.entrySet()) {
-      PartitionCursor pc = c.getValue();
-      out.add(new StateRecord.Cursor(group, topic, c.getKey(), pc.committed));
-      List<EntryState> states = new ArrayList<>();
-      for (Entry e : pc.entries.values()) {
-        if (e.state != Entry.PENDING) {
-          states.add(e.persisted());
+      snapshotPartition(c.getKey(), c.getValue(), out);
+    }
+  }
+
+  /**
+   * One partition's state as records: its cursor (which clears it on replay), its done ranges, the
+   * entries a restart must keep (attempts counted, or a retry time) and the started members of its
+   * lease runs, in frames of at most {@link StateCodec#CHUNK} items.
+   */
+  void snapshotPartition(int partition, PartitionCursor pc, Out out) throws IOException {
+    out.add(new StateRecord.Cursor(group, topic, partition, pc.committed));
+    OffsetRanges done = pc.done;
+    for (int from = 0; from < done.size(); from += StateCodec.CHUNK) {
+      int n = Math.min(StateCodec.CHUNK, done.size() - from);
+      long[] ranges = new long[2 * n];
+      for (int i = 0; i < n; i++) {
+        ranges[2 * i] = done.start(from + i);
+        ranges[2 * i + 1] = done.end(from + i);
+      }
+      out.add(new StateRecord.Done(group, topic, partition, ranges));
+    }
+    List<EntryState> states = new ArrayList<>();
+    for (Entry e : pc.entries.values()) {
+      if (e.durable()) {
+        states.add(e.persisted());
+      }
+      if (states.size() == StateCodec.CHUNK) {
+        out.add(new StateRecord.Entries(group, topic, partition, states));
+        states = new ArrayList<>();
+      }
+    }
+    for (LeaseRun r : pc.runs.values()) {
+      for (long o = r.nextLive(r.first); o >= 0; o = r.nextLive(o + 1)) {
+        if (r.isStarted(o)) {
+          states.add(new EntryState(o, r.attempts(o), r.firstDeliveredAt, Micros.NONE));
+        }
+        if (states.size() == StateCodec.CHUNK) {
+          out.add(new StateRecord.Entries(group, topic, partition, states));
+          states = new ArrayList<>();
         }
       }
-      if (!states.isEmpty()) {
-        out.add(new StateRecord.Entries(group, topic, c.getKey(), states));
-      }
     }
-    for (Map.Entry<String, Instant> p : processed.entrySet()) {
-      out.add(new StateRecord.Processed(group, topic, p.getKey(), p.getValue()));
+    if (!states.isEmpty()) {
+      out.add(new StateRecord.Entries(group, topic, partition, states));
     }
+  }
+
+  /** In-memory size, for tests and benchmarks: entries, runs, done ranges, held-back runs. */
+  long[] size() {
+    long[] n = new long[4];
+    for (PartitionCursor c : cursors.values()) {
+      n[0] += c.entries.size();
+      n[1] += c.runs.size();
+      n[2] += c.done.size();
+      n[3] += c.held.runs();
+    }
+    return n;
   }
 }

@@ -1,8 +1,8 @@
 package io.sluice.storage.file.internal.state;
 
 import io.sluice.api.error.StorageCorruptedException;
-import io.sluice.storage.file.internal.log.FailStop;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

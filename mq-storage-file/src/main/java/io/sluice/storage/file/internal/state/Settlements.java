@@ -7,17 +7,19 @@ import io.sluice.spi.DeliveryId;
 import io.sluice.spi.ReleaseRequest;
 import io.sluice.storage.file.internal.state.StateRecord.EntryState;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a lease holder does with its lease: mark it started, ack, release or extend it. Each names
  * the lease by its delivery id and applies only to the current, unexpired grant (fencing); each
- * change is written to the state journal under its group's lock before the call returns, and under
- * {@code SYNC} forced too (extensions are not journaled: leases do not survive a restart).
+ * change is written to the state journal under its group's lock before the call returns (ranges: an
+ * ack call of consecutive messages is one small record), and under {@code SYNC} forced too
+ * (extensions are not journaled: leases do not survive a restart).
  */
 public final class Settlements {
   private final GroupStateStore state;
@@ -26,22 +28,21 @@ public final class Settlements {
     this.state = state;
   }
 
-  /** The ids grouped by topic, in first-seen order. */
-  private static <T> Map<String, List<T>> byTopic(
-      List<T> items, java.util.function.Function<T, DeliveryId> id) {
-    Map<String, List<T>> out = new java.util.LinkedHashMap<>();
+  /** The items grouped by topic, in first-seen order (one group, no map, in the usual case). */
+  private static <T> Map<String, List<T>> byTopic(List<T> items, Function<T, DeliveryId> id) {
+    String first = items.isEmpty() ? null : id.apply(items.get(0)).topic();
+    boolean one = true;
+    for (int i = 1; i < items.size() && one; i++) {
+      one = id.apply(items.get(i)).topic().equals(first);
+    }
+    if (one) {
+      return first == null ? Map.of() : Map.of(first, items);
+    }
+    Map<String, List<T>> out = new LinkedHashMap<>();
     for (T item : items) {
       out.computeIfAbsent(id.apply(item).topic(), t -> new ArrayList<>()).add(item);
     }
     return out;
-  }
-
-  private static List<StateRecord> entries(
-      String group, GroupTopic g, Map<Integer, List<EntryState>> byPartition) {
-    List<StateRecord> records = new ArrayList<>(byPartition.size());
-    byPartition.forEach(
-        (p, states) -> records.add(new StateRecord.Entries(group, g.topic, p, states)));
-    return records;
   }
 
   /**
@@ -57,23 +58,29 @@ public final class Settlements {
         rejected.addAll(t.getValue());
         continue;
       }
-      Map<Integer, List<EntryState>> counted = new HashMap<>();
+      Changes changes = new Changes(g);
       g.lock.lock();
       try {
-        Instant now = state.now();
+        long now = state.nowMicros();
         for (DeliveryId id : t.getValue()) {
-          Entry e = g.current(id, now);
-          if (e == null) {
+          PartitionCursor c = g.cursors.get(id.partition());
+          Entry e = c == null ? null : c.leasedEntry(id.offset(), id.token(), now);
+          LeaseRun r = c == null || e != null ? null : c.leasedRun(id.offset(), id.token(), now);
+          if (e == null && r == null) {
             rejected.add(id);
             continue;
           }
-          if (GroupTopic.start(e)) {
-            counted.computeIfAbsent(id.partition(), p -> new ArrayList<>()).add(e.persisted());
+          if (e != null && !e.started) {
+            e.started = true;
+            e.attempts++;
+            changes.entry(id.partition(), e.persisted());
+          } else if (r != null && r.start(id.offset())) {
+            changes.started(id.partition(), r, id.offset());
           }
           applied++;
         }
-        if (!counted.isEmpty()) {
-          state.write(entries(group, g, counted));
+        if (!changes.isEmpty()) {
+          state.write(changes.records());
         }
       } finally {
         g.lock.unlock();
@@ -85,7 +92,11 @@ public final class Settlements {
     return new BatchResult(applied, rejected);
   }
 
-  /** See {@link io.sluice.spi.Storage#ack}. */
+  /**
+   * See {@link io.sluice.spi.Storage#ack}. The acks of one partition are one record of ranges, with
+   * their processed keys in it; the keys go into the group's processed-key index at that record's
+   * journal position once it is written.
+   */
   public BatchResult ack(String group, List<Ack> acks) {
     int applied = 0;
     List<DeliveryId> rejected = new ArrayList<>();
@@ -95,29 +106,23 @@ public final class Settlements {
         t.getValue().forEach(a -> rejected.add(a.delivery()));
         continue;
       }
-      Map<Integer, List<EntryState>> done = new HashMap<>();
-      List<StateRecord> processed = new ArrayList<>();
+      Changes changes = new Changes(g);
       g.lock.lock();
       try {
-        Instant now = state.now();
+        long now = state.nowMicros();
         for (Ack a : t.getValue()) {
-          Entry e = g.current(a.delivery(), now);
-          if (e == null) {
-            rejected.add(a.delivery());
+          DeliveryId id = a.delivery();
+          if (!complete(g, id, now)) {
+            rejected.add(id);
             continue;
           }
-          done.computeIfAbsent(a.delivery().partition(), k -> new ArrayList<>())
-              .add(g.complete(a.delivery(), e));
-          if (a.processedKey() != null) {
-            g.processed.put(a.processedKey(), now);
-            processed.add(new StateRecord.Processed(group, g.topic, a.processedKey(), now));
-          }
+          changes.done(id.partition(), id.offset(), a.processedKey(), now);
           applied++;
         }
-        List<StateRecord> records = entries(group, g, done);
-        records.addAll(processed); // after the acks they belong to
-        if (!records.isEmpty()) {
-          state.write(records);
+        if (!changes.isEmpty()) {
+          List<StateRecord> records = changes.records();
+          long position = state.write(records);
+          state.keys().processed(g, records, position);
         }
       } finally {
         g.lock.unlock();
@@ -127,6 +132,28 @@ public final class Settlements {
       state.awaitForce();
     }
     return new BatchResult(applied, rejected);
+  }
+
+  /** Marks the current grant named by {@code id} done; false if it is not current. */
+  private static boolean complete(GroupTopic g, DeliveryId id, long now) {
+    PartitionCursor c = g.cursors.get(id.partition());
+    if (c == null) {
+      return false;
+    }
+    Entry e = c.leasedEntry(id.offset(), id.token(), now);
+    if (e != null) {
+      c.entries.remove(id.offset());
+      c.complete(id.offset(), e.key);
+      return true;
+    }
+    LeaseRun r = c.leasedRun(id.offset(), id.token(), now);
+    if (r == null) {
+      return false;
+    }
+    String key = r.keys[(int) (id.offset() - r.first)];
+    c.removeMember(r, id.offset());
+    c.complete(id.offset(), key);
+    return true;
   }
 
   /** Whether {@code id} names the current, unexpired grant. */
@@ -137,14 +164,39 @@ public final class Settlements {
     }
     g.lock.lock();
     try {
-      return g.current(id, state.now()) != null;
+      return individually(g, id, state.nowMicros()) != null;
     } finally {
       g.lock.unlock();
     }
   }
 
   /**
-   * See {@link io.sluice.spi.Storage#release}: visible again after the delay on the store clock.
+   * The current grant named by {@code id} as an entry leased on its own (a run member is split off
+   * its run first), or null.
+   */
+  private static Entry individually(GroupTopic g, DeliveryId id, long now) {
+    PartitionCursor c = g.cursors.get(id.partition());
+    if (c == null) {
+      return null;
+    }
+    Entry e = c.leasedEntry(id.offset(), id.token(), now);
+    if (e != null) {
+      return e;
+    }
+    LeaseRun r = c.leasedRun(id.offset(), id.token(), now);
+    if (r == null) {
+      return null;
+    }
+    e = r.split(id.offset());
+    c.removeMember(r, id.offset());
+    c.entries.put(id.offset(), e);
+    return e;
+  }
+
+  /**
+   * See {@link io.sluice.spi.Storage#release}: visible again after the delay on the store clock. A
+   * failed attempt ({@code countAttempt}) counts unless the grant was started; a delivery handed
+   * back unprocessed takes back the attempt its start counted.
    */
   public void release(ReleaseRequest request) {
     DeliveryId id = request.delivery();
@@ -153,11 +205,22 @@ public final class Settlements {
     if (g != null) {
       g.lock.lock();
       try {
-        Instant now = state.now();
-        Entry e = g.current(id, now);
+        long now = state.nowMicros();
+        Entry e = individually(g, id, now);
         if (e != null) {
-          Instant next = GroupTopic.plus(now, request.delay());
-          state.write(List.of(g.release(id, e, next, request.countAttempt())));
+          if (request.countAttempt() && !e.started) {
+            e.attempts++;
+          } else if (!request.countAttempt() && e.started) {
+            e.attempts = Math.max(0, e.attempts - 1);
+          }
+          e.started = false;
+          e.state = Entry.RETRY;
+          e.nextVisible = Micros.plus(now, request.delay());
+          PartitionCursor c = g.cursors.get(id.partition());
+          c.wake(e.nextVisible);
+          state.write(
+              List.of(
+                  new StateRecord.Entries(g.group, g.topic, id.partition(), List.of(persist(e)))));
           released = true;
         }
       } finally {
@@ -170,31 +233,62 @@ public final class Settlements {
     state.awaitForce();
   }
 
-  /** See {@link io.sluice.spi.Storage#extendLeases}. */
+  /** A released entry's state: a zero delay is stored as "no retry time" (visible now). */
+  private static EntryState persist(Entry e) {
+    return new EntryState(e.offset, e.attempts, e.firstDeliveredAt, e.nextVisible);
+  }
+
+  /**
+   * See {@link io.sluice.spi.Storage#extendLeases}. A run whose live members are all extended by
+   * the call keeps one lease; members extended on their own are split off into entries.
+   */
   public BatchResult extend(String group, List<DeliveryId> ids, Duration extension) {
     int applied = 0;
     List<DeliveryId> rejected = new ArrayList<>();
-    for (DeliveryId id : ids) {
-      GroupTopic g = state.existing(group, id.topic());
+    for (Map.Entry<String, List<DeliveryId>> t : byTopic(ids, id -> id).entrySet()) {
+      GroupTopic g = state.existing(group, t.getKey());
       if (g == null) {
-        rejected.add(id);
+        rejected.addAll(t.getValue());
         continue;
       }
       g.lock.lock();
       try {
-        Instant now = state.now();
-        Entry e = g.current(id, now);
-        if (e == null) {
-          rejected.add(id);
-        } else {
-          e.grantedAt = now;
-          e.leaseExpiry = GroupTopic.plus(now, extension);
+        long now = state.nowMicros();
+        long until = Micros.plus(now, extension);
+        Map<LeaseRun, Map<Long, DeliveryId>> members = new IdentityHashMap<>();
+        for (DeliveryId id : t.getValue()) {
+          PartitionCursor c = g.cursors.get(id.partition());
+          Entry e = c == null ? null : c.leasedEntry(id.offset(), id.token(), now);
+          LeaseRun r = c == null || e != null ? null : c.leasedRun(id.offset(), id.token(), now);
+          if (e != null) {
+            e.grantedAt = now;
+            e.leaseExpiry = until;
+          } else if (r != null) {
+            members.computeIfAbsent(r, k -> new LinkedHashMap<>()).put(id.offset(), id);
+          } else {
+            rejected.add(id);
+            continue;
+          }
           applied++;
         }
+        members.forEach((r, byOffset) -> extendRun(g, r, byOffset.values(), now, until));
       } finally {
         g.lock.unlock();
       }
     }
     return new BatchResult(applied, rejected);
+  }
+
+  private static void extendRun(
+      GroupTopic g, LeaseRun r, java.util.Collection<DeliveryId> ids, long now, long until) {
+    if (ids.size() == r.liveCount()) {
+      r.extend(now, until);
+      return;
+    }
+    for (DeliveryId id : ids) {
+      Entry e = individually(g, id, now);
+      e.grantedAt = now;
+      e.leaseExpiry = until;
+    }
   }
 }

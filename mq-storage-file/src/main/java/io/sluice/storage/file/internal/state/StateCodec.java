@@ -1,203 +1,327 @@
 package io.sluice.storage.file.internal.state;
 
 import io.sluice.storage.file.internal.state.StateRecord.EntryState;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * The byte format of the group-state journal and snapshots, version 1. A file is a sequence of
- * frames: {@code length} (4 bytes, big-endian, bytes after the CRC), {@code crc} (4 bytes, CRC-32C
- * of the body), body: a type byte then the fields below ({@code DataOutput} encoding: strings as
- * modified UTF-8 with a 2-byte length, instants as 8-byte seconds + 4-byte nanos with seconds
- * {@code Long.MIN_VALUE} for none).
+ * The byte format of the group-state journal and snapshots, version 2. A file is a sequence of
+ * frames; all integers are big-endian.
  *
  * <table>
- *   <caption>Record types</caption>
- *   <tr><th>Type</th><th>Fields</th></tr>
- *   <tr><td>1 Open</td><td>epoch</td></tr>
- *   <tr><td>2 Cursor</td><td>group, topic, partition (4), committed (8)</td></tr>
- *   <tr><td>3 Entries</td><td>group, topic, partition, count (4), then per entry: offset (8), done
- *       (1), attempts (4), firstDeliveredAt, nextVisible</td></tr>
- *   <tr><td>4 Processed</td><td>group, topic, key, at</td></tr>
- *   <tr><td>5 Dedupe</td><td>topic, key, partition, offset, timestamp, at</td></tr>
- *   <tr><td>6 Checkpoint</td><td>topic, partition, endOffset</td></tr>
+ *   <caption>Frame (9-byte header, then the body)</caption>
+ *   <tr><th>Offset</th><th>Size</th><th>Field</th><th>Meaning</th></tr>
+ *   <tr><td>0</td><td>1</td><td>magic</td><td>{@code 0x82}: format version 2 (a version 1 frame
+ *       starts with the high byte of its length, {@code 0x00} to {@code 0x04}; {@link
+ *       StateCodecV1})</td></tr>
+ *   <tr><td>1</td><td>4</td><td>length</td><td>body bytes, 1 to {@value #MAX_FRAME}</td></tr>
+ *   <tr><td>5</td><td>4</td><td>crc</td><td>CRC-32C of bytes 0–4 (magic and length) followed by
+ *       the body</td></tr>
+ *   <tr><td>9</td><td>length</td><td>body</td><td>a type byte, then the record's fields</td></tr>
  * </table>
+ *
+ * <p>Field encodings: {@code str} = 2-byte unsigned length, then that many UTF-8 bytes; {@code
+ * i32}/{@code i64} = 4/8-byte two's complement; times are {@code i64} epoch microseconds, {@code
+ * Long.MIN_VALUE} for none; a range is {@code start i64, end i64}, the offsets {@code [start,
+ * end)}.
+ *
+ * <table>
+ *   <caption>Record types (body = type byte + fields)</caption>
+ *   <tr><th>Type</th><th>Fields</th><th>Meaning</th></tr>
+ *   <tr><td>1 Open</td><td>epoch i64</td><td>the store was opened for the epoch-th time</td></tr>
+ *   <tr><td>2 Cursor</td><td>group str, topic str, partition i32, committed i64</td><td>sets the
+ *       committed offset and clears the partition's per-message state</td></tr>
+ *   <tr><td>3 Done</td><td>group, topic, partition, n i32, n ranges, k i32, k × (key str, at
+ *       i64)</td><td>the offsets are acked; the keys are the processed keys those acks
+ *       recorded</td></tr>
+ *   <tr><td>4 Entries</td><td>group, topic, partition, n i32, n × (offset i64, attempts i32,
+ *       firstDeliveredAt i64, nextVisible i64)</td><td>each offset is not done, with its attempts,
+ *       first delivery and retry time</td></tr>
+ *   <tr><td>5 Started</td><td>group, topic, partition, attempts i32, firstDeliveredAt i64, n i32, n
+ *       ranges</td><td>each offset in the ranges as in an Entries record with these values and no
+ *       retry time</td></tr>
+ * </table>
+ *
+ * Sizes: an ack of one run of offsets is a 42-byte frame plus the two names; a snapshot holds per
+ * partition one Cursor, its done ranges and its special messages, in frames of at most {@value
+ * #CHUNK} ranges or entries.
  */
 public final class StateCodec {
-  /** Frame header bytes. */
-  public static final int FRAME_HEADER = 8;
+  /** The version 2 magic byte. */
+  public static final byte MAGIC = (byte) 0x82;
+
+  /** Frame header bytes (version 2). */
+  public static final int FRAME_HEADER = 9;
 
   /** Largest frame body accepted when reading: 64 MiB. */
   public static final int MAX_FRAME = 64 << 20;
 
-  private static final long NONE = Long.MIN_VALUE;
-
-  /** Encoded bytes of one entry of an Entries record. */
-  private static final int ENTRY_BYTES = 8 + 1 + 4 + 12 + 12;
+  /** Most ranges or entries one snapshot frame holds. */
+  static final int CHUNK = 4096;
 
   private StateCodec() {}
 
   /** Encodes records as consecutive frames. */
   public static byte[] encode(List<? extends StateRecord> records) {
-    try {
-      FrameBuffer bytes = new FrameBuffer(estimate(records));
-      DataOutputStream out = new DataOutputStream(bytes);
-      for (StateRecord r : records) {
-        int start = bytes.size();
-        out.writeLong(0); // header, filled in by seal
-        body(out, r);
-        bytes.seal(start);
-      }
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new IllegalStateException("in-memory encoding cannot fail", e);
-    }
-  }
-
-  /** A first capacity large enough for most record lists, so the buffer rarely grows. */
-  private static int estimate(List<? extends StateRecord> records) {
-    long n = 0;
+    int size = 0;
     for (StateRecord r : records) {
-      n += FRAME_HEADER + 64;
-      if (r instanceof StateRecord.Entries e) {
-        n += (long) ENTRY_BYTES * e.entries().size();
-      }
+      size += FRAME_HEADER + bodySize(r);
     }
-    return (int) Math.min(n, MAX_FRAME);
+    ByteBuffer out = ByteBuffer.allocate(size);
+    for (StateRecord r : records) {
+      write(out, r);
+    }
+    return out.array();
   }
 
-  private static void body(DataOutputStream out, StateRecord r) throws IOException {
+  /** Encoded bytes of one record's frame. */
+  static int frameSize(StateRecord r) {
+    return FRAME_HEADER + bodySize(r);
+  }
+
+  /** Writes one record's frame at {@code out}'s position. */
+  static void write(ByteBuffer out, StateRecord r) {
+    int start = out.position();
+    out.put(MAGIC).putInt(0).putInt(0);
+    body(out, r);
+    int length = out.position() - start - FRAME_HEADER;
+    out.putInt(start + 1, length);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), out.arrayOffset() + start, 5);
+    crc.update(out.array(), out.arrayOffset() + start + FRAME_HEADER, length);
+    out.putInt(start + 5, (int) crc.getValue());
+  }
+
+  private static int bodySize(StateRecord r) {
+    return 1
+        + switch (r) {
+          case StateRecord.Open o -> 8;
+          case StateRecord.Cursor c -> names(c.group(), c.topic()) + 12;
+          case StateRecord.Done d -> {
+            int n = names(d.group(), d.topic()) + 8 + 8 * d.ranges().length + 4;
+            for (StateRecord.Processed p : d.keys()) {
+              n += 2 + utf8Length(p.key()) + 8;
+            }
+            yield n;
+          }
+          case StateRecord.Entries e -> names(e.group(), e.topic()) + 8 + 28 * e.entries().size();
+          case StateRecord.Started s -> names(s.group(), s.topic()) + 20 + 8 * s.ranges().length;
+          default -> throw new IllegalArgumentException("version 1 only: " + r);
+        };
+  }
+
+  private static int names(String group, String topic) {
+    return 4 + utf8Length(group) + utf8Length(topic);
+  }
+
+  private static void body(ByteBuffer out, StateRecord r) {
     switch (r) {
-      case StateRecord.Open o -> {
-        out.writeByte(1);
-        out.writeLong(o.epoch());
-      }
+      case StateRecord.Open o -> out.put((byte) 1).putLong(o.epoch());
       case StateRecord.Cursor c -> {
-        out.writeByte(2);
-        out.writeUTF(c.group());
-        out.writeUTF(c.topic());
-        out.writeInt(c.partition());
-        out.writeLong(c.committed());
+        head(out, 2, c.group(), c.topic(), c.partition());
+        out.putLong(c.committed());
       }
-      case StateRecord.Entries e -> {
-        out.writeByte(3);
-        out.writeUTF(e.group());
-        out.writeUTF(e.topic());
-        out.writeInt(e.partition());
-        out.writeInt(e.entries().size());
-        for (EntryState s : e.entries()) {
-          out.writeLong(s.offset());
-          out.writeBoolean(s.done());
-          out.writeInt(s.attempts());
-          instant(out, s.firstDeliveredAt());
-          instant(out, s.nextVisible());
+      case StateRecord.Done d -> {
+        head(out, 3, d.group(), d.topic(), d.partition());
+        ranges(out, d.ranges());
+        out.putInt(d.keys().size());
+        for (StateRecord.Processed p : d.keys()) {
+          string(out, p.key());
+          out.putLong(p.at());
         }
       }
-      case StateRecord.Processed p -> {
-        out.writeByte(4);
-        out.writeUTF(p.group());
-        out.writeUTF(p.topic());
-        out.writeUTF(p.key());
-        instant(out, p.at());
+      case StateRecord.Entries e -> {
+        head(out, 4, e.group(), e.topic(), e.partition());
+        out.putInt(e.entries().size());
+        for (EntryState s : e.entries()) {
+          out.putLong(s.offset()).putInt(s.attempts());
+          out.putLong(s.firstDeliveredAt()).putLong(s.nextVisible());
+        }
       }
-      case StateRecord.Dedupe d -> {
-        out.writeByte(5);
-        out.writeUTF(d.topic());
-        out.writeUTF(d.key());
-        out.writeInt(d.partition());
-        out.writeLong(d.offset());
-        instant(out, d.timestamp());
-        instant(out, d.at());
+      case StateRecord.Started s -> {
+        head(out, 5, s.group(), s.topic(), s.partition());
+        out.putInt(s.attempts()).putLong(s.firstDeliveredAt());
+        ranges(out, s.ranges());
       }
-      case StateRecord.Checkpoint c -> {
-        out.writeByte(6);
-        out.writeUTF(c.topic());
-        out.writeInt(c.partition());
-        out.writeLong(c.endOffset());
-      }
+      default -> throw new IllegalArgumentException("version 1 only: " + r);
     }
   }
 
-  private static void instant(DataOutputStream out, Instant t) throws IOException {
-    out.writeLong(t == null ? NONE : t.getEpochSecond());
-    out.writeInt(t == null ? 0 : t.getNano());
+  private static void head(ByteBuffer out, int type, String group, String topic, int partition) {
+    out.put((byte) type);
+    string(out, group);
+    string(out, topic);
+    out.putInt(partition);
   }
 
-  private static Instant instant(DataInputStream in) throws IOException {
-    long s = in.readLong();
-    int n = in.readInt();
-    return s == NONE ? null : Instant.ofEpochSecond(s, n);
+  private static void ranges(ByteBuffer out, long[] ranges) {
+    out.putInt(ranges.length / 2);
+    for (long v : ranges) {
+      out.putLong(v);
+    }
+  }
+
+  private static void string(ByteBuffer out, String s) {
+    int at = out.position();
+    out.putShort((short) 0);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.position(at).putShort((short) b.length).put(b);
+        return;
+      }
+      out.put((byte) c);
+    }
+    out.putShort(at, (short) s.length());
+  }
+
+  private static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------- reading
+
+  /**
+   * The whole frame's size (header included) if the header at {@code buf.position()} is plausible
+   * for either version (magic, and a length within limits and within {@code available} bytes), else
+   * -1. Only the header is looked at; {@link #check} then verifies the CRC.
+   */
+  public static int frameSize(ByteBuffer buf, long available) {
+    int p = buf.position();
+    if (buf.remaining() < 1) {
+      return -1;
+    }
+    byte first = buf.get(p);
+    int header = first == MAGIC ? FRAME_HEADER : StateCodecV1.FRAME_HEADER;
+    if (buf.remaining() < header || (first != MAGIC && (first < 0 || first > 4))) {
+      return -1;
+    }
+    int length = buf.getInt(first == MAGIC ? p + 1 : p);
+    if (length < 1 || length > MAX_FRAME || length > available - header) {
+      return -1;
+    }
+    return header + length;
+  }
+
+  /** Whether the whole frame at {@code buf.position()} (of {@link #frameSize}) has a valid CRC. */
+  public static boolean check(ByteBuffer buf, int frameSize) {
+    int p = buf.position();
+    CRC32C crc = new CRC32C();
+    if (buf.get(p) == MAGIC) {
+      crc.update(buf.slice(p, 5));
+      crc.update(buf.slice(p + FRAME_HEADER, frameSize - FRAME_HEADER));
+      return (int) crc.getValue() == buf.getInt(p + 5);
+    }
+    crc.update(buf.slice(p + StateCodecV1.FRAME_HEADER, frameSize - StateCodecV1.FRAME_HEADER));
+    return (int) crc.getValue() == buf.getInt(p + 4);
   }
 
   /**
-   * The body length of the frame at the buffer's position if it is whole and its CRC holds, else
-   * -1.
+   * The body length of the whole, CRC-valid frame at the buffer's position, or -1 (kept for tests
+   * that walk a journal).
    */
   public static int checkFrame(ByteBuffer buf) {
-    if (buf.remaining() < FRAME_HEADER) {
+    int size = frameSize(buf, buf.remaining());
+    if (size < 0 || !check(buf, size)) {
       return -1;
     }
-    int p = buf.position();
-    int length = buf.getInt(p);
-    if (length < 1 || length > MAX_FRAME || length > buf.remaining() - FRAME_HEADER) {
-      return -1;
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(buf.slice(p + FRAME_HEADER, length));
-    return (int) crc.getValue() == buf.getInt(p + 4) ? length : -1;
+    return size - (buf.get(buf.position()) == MAGIC ? FRAME_HEADER : StateCodecV1.FRAME_HEADER);
   }
 
-  /** Decodes one CRC-checked frame body. */
-  public static StateRecord decode(byte[] body) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
-    int type = in.readByte();
+  /** Whether the frame at the position is a version 1 frame (read only to migrate). */
+  static boolean isV1(ByteBuffer buf) {
+    return buf.get(buf.position()) != MAGIC;
+  }
+
+  /**
+   * Decodes the CRC-checked frame at {@code buf}'s position (of {@link #frameSize}) into {@code
+   * out}: one record, or for a version 1 frame possibly two.
+   */
+  static void decode(ByteBuffer buf, int frameSize, Consumer<StateRecord> out) throws IOException {
+    int p = buf.position();
+    if (isV1(buf)) {
+      StateCodecV1.decode(buf.slice(p + StateCodecV1.FRAME_HEADER, frameSize - 8), out);
+      return;
+    }
+    ByteBuffer in = buf.slice(p + FRAME_HEADER, frameSize - FRAME_HEADER);
+    try {
+      out.accept(body(in));
+    } catch (RuntimeException e) {
+      throw new IOException("undecodable state record: " + e, e);
+    }
+  }
+
+  private static StateRecord body(ByteBuffer in) throws IOException {
+    int type = in.get();
+    if (type == 1) {
+      return new StateRecord.Open(in.getLong());
+    }
+    String g = string(in);
+    String t = string(in);
+    int p = in.getInt();
     return switch (type) {
-      case 1 -> new StateRecord.Open(in.readLong());
-      case 2 -> new StateRecord.Cursor(in.readUTF(), in.readUTF(), in.readInt(), in.readLong());
+      case 2 -> new StateRecord.Cursor(g, t, p, in.getLong());
       case 3 -> {
-        String g = in.readUTF();
-        String t = in.readUTF();
-        int p = in.readInt();
-        int n = in.readInt();
+        long[] ranges = ranges(in);
+        int k = count(in, 10);
+        List<StateRecord.Processed> keys = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+          keys.add(new StateRecord.Processed(string(in), in.getLong()));
+        }
+        yield new StateRecord.Done(g, t, p, ranges, keys);
+      }
+      case 4 -> {
+        int n = count(in, 28);
         List<EntryState> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          list.add(
-              new EntryState(
-                  in.readLong(), in.readBoolean(), in.readInt(), instant(in), instant(in)));
+          list.add(new EntryState(in.getLong(), in.getInt(), in.getLong(), in.getLong()));
         }
         yield new StateRecord.Entries(g, t, p, list);
       }
-      case 4 -> new StateRecord.Processed(in.readUTF(), in.readUTF(), in.readUTF(), instant(in));
-      case 5 ->
-          new StateRecord.Dedupe(
-              in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), instant(in), instant(in));
-      case 6 -> new StateRecord.Checkpoint(in.readUTF(), in.readInt(), in.readLong());
+      case 5 -> {
+        int attempts = in.getInt();
+        long first = in.getLong();
+        yield new StateRecord.Started(g, t, p, attempts, first, ranges(in));
+      }
       default -> throw new IOException("unknown state record type " + type);
     };
   }
 
-  /**
-   * The output of {@link #encode}: frames are written in place, header first as a placeholder, then
-   * {@link #seal} fills in the length and CRC, so no body is copied.
-   */
-  private static final class FrameBuffer extends ByteArrayOutputStream {
-    FrameBuffer(int capacity) {
-      super(capacity);
+  /** A count of items of at least {@code bytes} each, checked against what the body holds. */
+  private static int count(ByteBuffer in, int bytes) throws IOException {
+    int n = in.getInt();
+    if (n < 0 || (long) n * bytes > in.remaining()) {
+      throw new IOException("count " + n + " exceeds the record");
     }
+    return n;
+  }
 
-    /** Fills in the header of the frame that starts at {@code start} and ends here. */
-    void seal(int start) {
-      int length = count - start - FRAME_HEADER;
-      CRC32C crc = new CRC32C();
-      crc.update(buf, start + FRAME_HEADER, length);
-      ByteBuffer.wrap(buf, start, FRAME_HEADER).putInt(length).putInt((int) crc.getValue());
+  private static long[] ranges(ByteBuffer in) throws IOException {
+    int n = count(in, 16);
+    long[] ranges = new long[2 * n];
+    for (int i = 0; i < ranges.length; i++) {
+      ranges[i] = in.getLong();
     }
+    return ranges;
+  }
+
+  private static String string(ByteBuffer in) {
+    int n = Short.toUnsignedInt(in.getShort());
+    byte[] b = new byte[n];
+    in.get(b);
+    return new String(b, StandardCharsets.UTF_8);
   }
 }

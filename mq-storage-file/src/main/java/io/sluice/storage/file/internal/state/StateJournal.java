@@ -1,16 +1,16 @@
 package io.sluice.storage.file.internal.state;
 
 import io.sluice.api.error.StorageCorruptedException;
-import io.sluice.storage.file.internal.log.FailStop;
-import io.sluice.storage.file.internal.log.FileIo;
-import io.sluice.storage.file.internal.log.Forceable;
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
+import io.sluice.storage.file.internal.io.Forceable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -19,57 +19,110 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group-state files in {@code <store>/state/}: {@code snapshot-<gen>.dat} (the whole state as
- * records) and {@code journal-<gen>.log} (records appended since). State at open = the newest
- * snapshot, then every journal of that generation or later, in order.
+ * records) and {@code journal-<gen>.log} (records appended since), both in {@link StateCodec}'s
+ * frames. State at open = the newest snapshot, then every journal of that generation or later, in
+ * order, read frame by frame ({@link FrameReader}), never whole.
+ *
+ * <p><b>Positions.</b> A journal record's <i>position</i> is {@code generation << 40 | byte
+ * offset}: it only grows, across rotations, and a record lost with a torn tail has a position at or
+ * beyond the recovered end ({@link Opened#end}). The processed-key indexes use positions as their
+ * log offsets.
  *
  * <p><b>Commit.</b> A change is one write of its records at the journal's end; under {@code SYNC}
  * the caller then waits for the group commit's force. <b>Compaction</b>: {@link #rotate} starts
- * journal {@code gen+1} (created, directory forced); the caller then captures the state and {@link
- * #writeSnapshot} writes {@code snapshot-<gen+1>.tmp}, forces it, renames it to {@code .dat},
- * forces the directory, and only then deletes the older generation. A crash at any step leaves
- * either the old snapshot with all its journals or the new one with its journal.
+ * journal {@code gen+1} (created, directory forced, the old one forced and closed); the caller then
+ * writes the snapshot ({@link #snapshot}: {@code snapshot-<gen+1>.tmp}, forced), makes it durable
+ * ({@link SnapshotWriter#commit}: renamed to {@code .dat}, directory forced) and only then {@link
+ * #dropBefore deletes} the older generation. A crash at any step leaves either the old snapshot
+ * with all its journals or the new one with its journal.
  */
 public final class StateJournal implements Forceable {
   private static final Logger LOG = LoggerFactory.getLogger(StateJournal.class);
+
+  /** Bits of a position that hold the byte offset within a journal. */
+  static final int POSITION_BITS = 40;
 
   private final FileIo io;
   private final Path dir;
   private final FailStop failStop;
   private final ReentrantLock lock = new ReentrantLock();
+  private final boolean mapped;
   private FileChannel channel;
   private long size;
   private long generation;
 
-  private StateJournal(FileIo io, Path dir, FailStop failStop) {
+  /** Mapped appends: the current window of the journal, starting at byte {@link #mapBase}. */
+  private MappedByteBuffer map;
+
+  private long mapBase;
+
+  private StateJournal(FileIo io, Path dir, FailStop failStop, boolean mapped) {
     this.io = io;
     this.dir = dir;
     this.failStop = failStop;
+    this.mapped = mapped;
   }
 
-  /** The opened journal and the records to replay, oldest first. */
-  public record Loaded(StateJournal journal, List<StateRecord> records) {}
+  /**
+   * The opened journal.
+   *
+   * @param end the position after the last valid record (records at or beyond it were lost)
+   * @param sawV1 whether any frame read was version 1 (the state must be migrated)
+   */
+  public record Opened(StateJournal journal, long end, boolean sawV1) {}
 
   /**
-   * Opens the state directory. A bad frame at the end of the newest journal is a torn write and is
-   * cut with a WARN. A bad frame followed by a valid one, or any bad frame in a snapshot or an
-   * older journal, raises {@link StorageCorruptedException} naming file and position; with {@code
-   * truncateCorrupt} the newest journal is cut there instead (losing the state changes after it).
+   * Opens the state directory, passing every record to {@code sink}: the snapshot's with position
+   * -1, the journals' with their positions. A bad frame at the end of the newest journal is a torn
+   * write and is cut with a WARN. A bad frame followed by a valid one, or any bad frame in a
+   * snapshot or an older journal, raises {@link StorageCorruptedException} naming file and
+   * position; with {@code truncateCorrupt} the newest journal is cut there instead (losing the
+   * state changes after it).
+   *
+   * @param mapped append through a memory mapping ({@code OS} and {@code INTERVAL}: a store into
+   *     the page cache, which survives the death of the process, instead of a system call per
+   *     change)
    */
-  public static Loaded open(FileIo io, Path dir, FailStop failStop, boolean truncateCorrupt)
+  public static Opened open(
+      FileIo io,
+      Path dir,
+      FailStop failStop,
+      boolean truncateCorrupt,
+      boolean mapped,
+      FrameReader.Sink sink)
       throws IOException {
     Files.createDirectories(dir);
-    StateJournal j = new StateJournal(io, dir, failStop);
+    StateJournal j = new StateJournal(io, dir, failStop, mapped);
     List<Long> snapshots = generations(dir, "snapshot-", ".dat");
     long base = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1);
-    List<StateRecord> records = new ArrayList<>();
+    boolean v1 = false;
     if (!snapshots.isEmpty()) {
-      readFrames(j.file("snapshot-", base, ".dat"), records, false, false, io);
+      v1 =
+          FrameReader.read(
+                  io,
+                  j.file("snapshot-", base, ".dat"),
+                  false,
+                  false,
+                  (r, p) -> {
+                    sink.accept(r, -1);
+                  })
+              .sawV1();
     }
     List<Long> journals = generations(dir, "journal-", ".log");
     journals = journals.stream().filter(g -> g >= base).toList();
+    long end = position(base, 0);
     for (int i = 0; i < journals.size(); i++) {
       boolean last = i == journals.size() - 1;
-      readFrames(j.file("journal-", journals.get(i), ".log"), records, last, truncateCorrupt, io);
+      long gen = journals.get(i);
+      FrameReader.Result r =
+          FrameReader.read(
+              io,
+              j.file("journal-", gen, ".log"),
+              last,
+              truncateCorrupt,
+              (rec, p) -> sink.accept(rec, position(gen, p)));
+      v1 |= r.sawV1();
+      end = position(gen, r.end());
     }
     j.generation = journals.isEmpty() ? base : journals.get(journals.size() - 1);
     Path current = j.file("journal-", j.generation, ".log");
@@ -80,7 +133,12 @@ public final class StateJournal implements Forceable {
     if (journals.isEmpty()) {
       io.forceDirectory(dir);
     }
-    return new Loaded(j, records);
+    return new Opened(j, end, v1);
+  }
+
+  /** The position of byte {@code offset} of journal {@code gen}. */
+  static long position(long gen, long offset) {
+    return gen << POSITION_BITS | offset;
   }
 
   private Path file(String prefix, long gen, String suffix) {
@@ -100,59 +158,20 @@ public final class StateJournal implements Forceable {
     }
   }
 
-  private static void readFrames(
-      Path file, List<StateRecord> out, boolean tail, boolean truncateCorrupt, FileIo io)
-      throws IOException {
-    byte[] all = Files.readAllBytes(file);
-    ByteBuffer buf = ByteBuffer.wrap(all);
-    while (buf.hasRemaining()) {
-      int length = StateCodec.checkFrame(buf);
-      if (length < 0) {
-        if (!tail) {
-          throw new StorageCorruptedException(file, buf.position(), "state frame fails its CRC");
-        }
-        if (!truncateCorrupt && validFrameAfter(buf)) {
-          throw new StorageCorruptedException(
-              file, buf.position(), "state frame fails its CRC before valid frames");
-        }
-        LOG.warn(
-            "state journal {}: cut {} bytes of torn or invalid data at position {}",
-            file,
-            buf.remaining(),
-            buf.position());
-        try (FileChannel ch = io.open(file, StandardOpenOption.WRITE)) {
-          ch.truncate(buf.position());
-          ch.force(true);
-        }
-        return;
-      }
-      byte[] body = new byte[length];
-      buf.position(buf.position() + StateCodec.FRAME_HEADER);
-      buf.get(body);
-      out.add(StateCodec.decode(body));
-    }
-  }
-
-  /** Whether a CRC-valid frame starts anywhere after the bad one at {@code buf}'s position. */
-  private static boolean validFrameAfter(ByteBuffer buf) {
-    ByteBuffer scan = buf.duplicate();
-    for (int p = buf.position() + 1; p <= buf.limit() - StateCodec.FRAME_HEADER; p++) {
-      scan.position(p);
-      if (StateCodec.checkFrame(scan) >= 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Appends records with one write. */
-  public void append(List<? extends StateRecord> records) {
+  /** Appends records with one write; returns the position of the first. */
+  public long append(List<? extends StateRecord> records) {
     byte[] bytes = StateCodec.encode(records);
     lock.lock();
     try {
       failStop.check();
-      FileIo.writeFully(channel, ByteBuffer.wrap(bytes), size);
+      long at = position(generation, size);
+      if (mapped && bytes.length <= WINDOW / 4) {
+        putMapped(bytes);
+      } else {
+        FileIo.writeFully(channel, ByteBuffer.wrap(bytes), size);
+      }
       size += bytes.length;
+      return at;
     } catch (IOException e) {
       throw failStop.fail("write to the state journal", e);
     } finally {
@@ -160,16 +179,66 @@ public final class StateJournal implements Forceable {
     }
   }
 
+  /** Bytes mapped at a time for mapped appends. */
+  static final int WINDOW = 1 << 20;
+
+  /**
+   * Copies a change into the mapped window at the journal's end, mapping the next window (which
+   * extends the file, sparse) when it does not fit. A crash leaves the window's unwritten tail as
+   * zeros, cut at the next open like a torn write; a rotation or close cuts it first.
+   */
+  private void putMapped(byte[] bytes) throws IOException {
+    if (map == null || size + bytes.length > mapBase + map.capacity()) {
+      map = channel.map(FileChannel.MapMode.READ_WRITE, size, WINDOW);
+      mapBase = size;
+    }
+    try {
+      map.put((int) (size - mapBase), bytes);
+    } catch (InternalError e) {
+      // the JVM's report of SIGBUS on a mapped page: no space left for a sparse file's block
+      throw new IOException("mapped write to the state journal failed (disk full?)", e);
+    }
+  }
+
+  /** Stops mapped appends to the current journal: forces the window and cuts the zero tail. */
+  private void unmap() throws IOException {
+    MappedByteBuffer m = map;
+    if (m != null) {
+      map = null;
+      m.force(0, (int) (size - mapBase));
+      channel.truncate(size);
+    }
+  }
+
+  /**
+   * Forces the current journal (outside the lock: appends go on meanwhile). If compaction rotated
+   * the journal and closed the channel under this force, {@link #rotate} forced that channel itself
+   * before closing it, and later writes went to the new one: nothing is left to do.
+   */
   @Override
   public void force() throws IOException {
     FileChannel ch;
     lock.lock();
     try {
       ch = channel;
+      if (map != null) {
+        map.force(0, (int) (size - mapBase)); // OS, INTERVAL: no group commit runs alongside
+      }
     } finally {
       lock.unlock();
     }
-    ch.force(false);
+    try {
+      ch.force(false);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      lock.lock();
+      try {
+        if (channel == ch) {
+          throw e; // closed, not rotated
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /** Bytes in the current journal. */
@@ -194,8 +263,14 @@ public final class StateJournal implements Forceable {
               StandardOpenOption.READ,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING);
-      io.forceDirectory(dir);
-      channel.force(false);
+      try {
+        io.forceDirectory(dir);
+        unmap();
+        channel.force(false);
+      } catch (IOException e) {
+        ch.close();
+        throw failStop.fail("force the state journal before rotating it", e);
+      }
       channel.close();
       channel = ch;
       size = 0;
@@ -206,21 +281,25 @@ public final class StateJournal implements Forceable {
     }
   }
 
-  /** Writes the snapshot of generation {@code gen} atomically, then drops older generations. */
-  public void writeSnapshot(long gen, List<StateRecord> state) throws IOException {
+  /** The position where generation {@code gen} starts (every earlier record is below it). */
+  static long start(long gen) {
+    return position(gen, 0);
+  }
+
+  /** Starts writing the snapshot of generation {@code gen} into {@code snapshot-<gen>.tmp}. */
+  public SnapshotWriter snapshot(long gen) throws IOException {
     Path tmp = file("snapshot-", gen, ".tmp");
-    Path dat = file("snapshot-", gen, ".dat");
-    try (FileChannel ch =
+    FileChannel ch =
         io.open(
             tmp,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      FileIo.writeFully(ch, ByteBuffer.wrap(StateCodec.encode(state)), 0);
-      ch.force(true);
-    }
-    io.move(tmp, dat);
-    io.forceDirectory(dir);
+            StandardOpenOption.TRUNCATE_EXISTING);
+    return new SnapshotWriter(io, ch, tmp, file("snapshot-", gen, ".dat"), dir);
+  }
+
+  /** Deletes the snapshots and journals older than generation {@code gen}. */
+  public void dropBefore(long gen) throws IOException {
     for (long old : generations(dir, "snapshot-", ".dat")) {
       if (old < gen) {
         io.delete(file("snapshot-", old, ".dat"));
@@ -233,21 +312,23 @@ public final class StateJournal implements Forceable {
     }
   }
 
-  /** Closes without forcing. */
+  /** Closes without forcing (a mapped window's zero tail stays, as after a crash). */
   void abandon() throws IOException {
     lock.lock();
     try {
+      map = null;
       channel.close();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Forces and closes the journal. */
+  /** Forces and closes the journal (cut to its data). */
   public void close() throws IOException {
     lock.lock();
     try {
       if (channel.isOpen()) {
+        unmap();
         channel.force(false);
         channel.close();
       }

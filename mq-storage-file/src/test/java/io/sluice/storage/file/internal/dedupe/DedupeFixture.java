@@ -1,7 +1,7 @@
 package io.sluice.storage.file.internal.dedupe;
 
 import io.sluice.spi.tck.SettableClock;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.sluice.storage.file.internal.dedupe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.sluice.storage.file.internal.dedupe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.spi.tck.SettableClock;
-import io.sluice.storage.file.internal.log.FileIo;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.sluice.storage.file.internal.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.Message;
+import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

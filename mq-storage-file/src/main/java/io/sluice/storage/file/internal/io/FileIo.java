@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.log;
+package io.sluice.storage.file.internal.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.log;
+package io.sluice.storage.file.internal.io;
 
 import io.sluice.api.error.StorageLockedException;
 import java.io.IOException;

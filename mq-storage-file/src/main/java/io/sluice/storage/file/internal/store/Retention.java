@@ -1,9 +1,10 @@
-package io.sluice.storage.file.internal.state;
+package io.sluice.storage.file.internal.store;
 
 import io.sluice.api.TopicConfig;
 import io.sluice.storage.file.internal.log.Segment;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.log.TopicLog;
+import io.sluice.storage.file.internal.state.GroupStateStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.state;
+package io.sluice.storage.file.internal.store;
 
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidConfigException;
@@ -8,22 +8,24 @@ import io.sluice.api.error.TopicExistsException;
 import io.sluice.api.error.TopicNotFoundException;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorageConfig;
+import io.sluice.storage.file.internal.dedupe.DedupeSpace;
+import io.sluice.storage.file.internal.io.DirectoryLock;
+import io.sluice.storage.file.internal.io.FailStop;
+import io.sluice.storage.file.internal.io.FileIo;
+import io.sluice.storage.file.internal.io.GroupCommitter;
 import io.sluice.storage.file.internal.log.BufferPool;
-import io.sluice.storage.file.internal.log.DirectoryLock;
-import io.sluice.storage.file.internal.log.FailStop;
-import io.sluice.storage.file.internal.log.FileIo;
-import io.sluice.storage.file.internal.log.GroupCommitter;
 import io.sluice.storage.file.internal.log.LogSettings;
 import io.sluice.storage.file.internal.log.SegmentSet;
 import io.sluice.storage.file.internal.log.TopicLog;
+import io.sluice.storage.file.internal.state.GroupStateStore;
+import io.sluice.storage.file.internal.state.LogView;
+import io.sluice.storage.file.internal.state.Pauses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -33,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * Everything an open file store holds: the directory lock, the topics and their logs, the group
  * state, the group committer and the background thread (retention, state compaction, and the {@code
  * INTERVAL} flush). Layout: {@code <dir>/LOCK}, {@code <dir>/pauses}, {@code
- * <dir>/topics/<topic>/...}, {@code <dir>/state/...}.
+ * <dir>/topics/<topic>/...}, {@code <dir>/state/...}, {@code <dir>/dedupe/...}.
  */
 public final class StoreFiles implements LogView {
   private static final Logger LOG = LoggerFactory.getLogger(StoreFiles.class);
+
+  /** The longest a {@code SYNC} sender waits for its group commit before the store fails. */
+  static final Duration GROUP_COMMIT_TIMEOUT = Duration.ofMinutes(2);
 
   private final FileStorageConfig config;
   private final FileIo io;
@@ -46,7 +51,7 @@ public final class StoreFiles implements LogView {
   private final GroupCommitter committer;
   private final ConcurrentSkipListMap<String, TopicLog> topics = new ConcurrentSkipListMap<>();
   private final ReentrantLock topicLock = new ReentrantLock();
-  private final ScheduledExecutorService background;
+  private final Housekeeping background;
   private GroupStateStore state;
   private Pauses pauses;
 
@@ -68,10 +73,14 @@ public final class StoreFiles implements LogView {
             !(config.durability() instanceof Durability.Os),
             config.truncateCorruptData(),
             !sync);
-    this.committer = sync ? new GroupCommitter(failStop) : null;
+    this.committer = sync ? new GroupCommitter(failStop, GROUP_COMMIT_TIMEOUT) : null;
     this.background =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("sluice-file-background").daemon().factory());
+        new Housekeeping(
+            config.retentionCheckInterval(),
+            this::housekeeping,
+            config.durability() instanceof Durability.Interval i ? i.period() : null,
+            this::flush,
+            this::compactState);
   }
 
   /** Locks the directory and opens everything in it. */
@@ -98,6 +107,7 @@ public final class StoreFiles implements LogView {
 
   private void load() throws IOException {
     long now = config.clock().millis();
+    TopicLog.removeLeftovers(io, config.directory().resolve("topics"));
     try (Stream<Path> dirs = Files.list(config.directory().resolve("topics"))) {
       for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
         TopicLog t = TopicLog.open(d.getFileName().toString(), d, settings, now);
@@ -114,24 +124,31 @@ public final class StoreFiles implements LogView {
     pauses = Pauses.open(io, config.directory(), failStop);
     state =
         GroupStateStore.open(
-            io,
-            config.directory().resolve("state"),
-            failStop,
-            this,
-            config.clock(),
-            committer,
-            config.truncateCorruptData());
-    state.compactWhenJournalExceeds(
-        config.stateJournalBytes(), () -> background.execute(this::compactState));
+            new GroupStateStore.Settings(
+                io,
+                config.directory().resolve("state"),
+                config.directory().resolve("dedupe"),
+                failStop,
+                config.clock(),
+                committer,
+                config.truncateCorruptData(),
+                config.keyOrderedWaitingLimit(),
+                new DedupeSpace.Settings(
+                    16,
+                    256,
+                    config.dedupeMappedBytes(),
+                    DedupeSpace.Settings.DEFAULTS.maxMappedFiles())),
+            this);
+    for (TopicLog t : topics.values()) {
+      for (SegmentSet log : t.partitions()) {
+        state.reconcile(t.name(), log.partition(), log.endOffset());
+      }
+    }
+    state.compactWhenJournalExceeds(config.stateJournalBytes(), background::askCompaction);
     if (committer != null) {
       committer.start();
     }
-    long every = config.retentionCheckInterval().toMillis();
-    background.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
-    if (config.durability() instanceof Durability.Interval i) {
-      long period = Math.max(1, i.period().toMillis());
-      background.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
-    }
+    background.start();
   }
 
   /** The configuration the store was opened with. */
@@ -299,7 +316,7 @@ public final class StoreFiles implements LogView {
    * indexes or writing a snapshot, then unlocks.
    */
   public void abandon() {
-    background.shutdownNow();
+    background.close();
     if (committer != null) {
       committer.close();
     }
@@ -322,12 +339,7 @@ public final class StoreFiles implements LogView {
   }
 
   private void closeQuietly() {
-    background.shutdownNow();
-    try {
-      background.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    background.close();
     if (committer != null) {
       committer.close();
     }

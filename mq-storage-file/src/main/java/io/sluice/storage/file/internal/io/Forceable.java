@@ -1,4 +1,4 @@
-package io.sluice.storage.file.internal.log;
+package io.sluice.storage.file.internal.io;
 
 import java.io.IOException;
 
@@ -14,4 +14,10 @@ public interface Forceable {
 
   /** Fails every queued append (the round failed before writing them). */
   default void failQueued(RuntimeException cause) {}
+
+  /**
+   * The store failed: drops what was written and not forced, if its writers were not answered yet
+   * (their sends fail), so that it cannot come back from the page cache after a reopen.
+   */
+  default void discardUnforced() {}
 }
