@@ -1,10 +1,8 @@
 package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Message;
-import io.sluice.api.Partitioner;
 import io.sluice.api.Receipt;
-import io.sluice.api.error.InvalidMessageException;
-import io.sluice.api.internal.Validation;
+import io.sluice.api.internal.AppendPlan;
 import io.sluice.spi.OutgoingMessage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,10 +58,21 @@ public final class Appender {
       topics.forget(topic); // maybe grown elsewhere: check against the current count
       row = topics.requireCached(h, topic);
     }
-    validate(row, batch);
+    TopicRow planned = row;
+    boolean onlyUnkeyed =
+        batch.stream()
+            .allMatch(
+                o -> o.partition() == OutgoingMessage.ANY_PARTITION && o.message().key() == null);
+    AppendPlan plan =
+        AppendPlan.of(
+            topic,
+            row.config(),
+            row.config().partitions(),
+            () -> chooseUnkeyed(h, planned, onlyUnkeyed),
+            batch);
     Map<String, Receipt> seen = dedupe(h, row, batch, now);
     Receipt[] receipts = new Receipt[batch.size()];
-    Map<Integer, List<Integer>> byPartition = plan(h, row, batch, seen, receipts);
+    Map<Integer, List<Integer>> byPartition = byPartition(plan, batch, seen, receipts);
     List<Integer> accepted = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
       int partition = e.getKey();
@@ -89,7 +98,11 @@ public final class Appender {
       insert.execute();
     }
     recordKeys(h, row, batch, accepted, receipts, now);
-    fillRepeats(batch, receipts);
+    for (int i = 0; i < receipts.length; i++) {
+      if (plan.repeatOf(i) >= 0) {
+        receipts[i] = receipts[plan.repeatOf(i)].asDuplicate();
+      }
+    }
     return List.of(receipts);
   }
 
@@ -208,24 +221,9 @@ public final class Appender {
     if (!fits(row, batch)) {
       return -1;
     }
-    int partition = -1;
-    for (OutgoingMessage out : batch) {
-      if (out == null) {
-        return -1;
-      }
-      int p = out.partition();
-      if (p == OutgoingMessage.ANY_PARTITION) {
-        if (out.message().key() == null) {
-          return -1;
-        }
-        p = Partitioner.partition(out.message().key(), row.config().partitions());
-      }
-      if (partition != -1 && p != partition) {
-        return -1;
-      }
-      partition = p;
-    }
-    return partition;
+    AppendPlan plan =
+        AppendPlan.of(row.name(), row.config(), row.config().partitions(), () -> -1, batch);
+    return plan.size() > 0 && plan.singlePartition() ? plan.partition(0) : -1;
   }
 
   /** A batch as column arrays for the one-statement paths (PostgreSQL: headers as JSON). */
@@ -270,16 +268,9 @@ public final class Appender {
     return true;
   }
 
+  /** Checks sizes and partitions (the unkeyed partition is chosen by the caller's statement). */
   private static void validate(TopicRow row, List<OutgoingMessage> batch) {
-    for (OutgoingMessage out : batch) {
-      if (out == null) {
-        throw new InvalidMessageException("batch contains a null message");
-      }
-      Validation.size(out.message(), row.config().maxMessageBytes());
-      if (out.partition() != OutgoingMessage.ANY_PARTITION) {
-        Topics.checkPartition(row, out.partition());
-      }
-    }
+    AppendPlan.of(row.name(), row.config(), row.config().partitions(), () -> 0, batch);
   }
 
   private Map<String, Receipt> dedupe(
@@ -316,41 +307,24 @@ public final class Appender {
     return seen;
   }
 
-  /** Chooses a partition for each message to append; fills receipts of known duplicates. */
-  private Map<Integer, List<Integer>> plan(
-      Handle h,
-      TopicRow row,
-      List<OutgoingMessage> batch,
-      Map<String, Receipt> seen,
-      Receipt[] receipts) {
-    int partitions = row.config().partitions();
+  /**
+   * The messages to write per partition, in batch order, as the {@link AppendPlan} placed them;
+   * fills the receipts of messages whose idempotency key was accepted before (repeats within the
+   * call get their first one's receipt afterwards).
+   */
+  private static Map<Integer, List<Integer>> byPartition(
+      AppendPlan plan, List<OutgoingMessage> batch, Map<String, Receipt> seen, Receipt[] receipts) {
     Map<Integer, List<Integer>> byPartition = new TreeMap<>();
-    Set<String> inBatch = new java.util.HashSet<>();
-    List<Integer> unkeyed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      OutgoingMessage out = batch.get(i);
-      String key = out.message().idempotencyKey();
+      if (plan.repeatOf(i) >= 0) {
+        continue;
+      }
+      String key = batch.get(i).message().idempotencyKey();
       if (key != null && seen.containsKey(key)) {
         receipts[i] = seen.get(key);
         continue;
       }
-      if (key != null && !inBatch.add(key)) {
-        continue; // a repeat within the batch: filled in by fillRepeats
-      }
-      int partition = out.partition();
-      if (partition == OutgoingMessage.ANY_PARTITION && out.message().key() != null) {
-        partition = Partitioner.partition(out.message().key(), partitions);
-      }
-      if (partition == OutgoingMessage.ANY_PARTITION) {
-        unkeyed.add(i);
-      } else {
-        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
-      }
-    }
-    if (!unkeyed.isEmpty()) {
-      int chosen = chooseUnkeyed(h, row, byPartition.isEmpty());
-      byPartition.computeIfAbsent(chosen, p -> new ArrayList<>()).addAll(unkeyed);
-      byPartition.get(chosen).sort(null);
+      byPartition.computeIfAbsent(plan.partition(i), p -> new ArrayList<>()).add(i);
     }
     return byPartition;
   }
@@ -405,21 +379,6 @@ public final class Appender {
         throw new RetryableConflict("an idempotency key was accepted concurrently", e);
       }
       throw e;
-    }
-  }
-
-  private static void fillRepeats(List<OutgoingMessage> batch, Receipt[] receipts) {
-    Map<String, Receipt> first = new HashMap<>();
-    for (int i = 0; i < batch.size(); i++) {
-      String key = batch.get(i).message().idempotencyKey();
-      if (key == null) {
-        continue;
-      }
-      if (receipts[i] != null) {
-        first.putIfAbsent(key, receipts[i]);
-      } else {
-        receipts[i] = first.get(key).asDuplicate();
-      }
     }
   }
 }
