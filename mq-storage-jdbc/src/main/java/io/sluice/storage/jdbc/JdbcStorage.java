@@ -50,14 +50,21 @@ import org.jdbi.v3.core.Handle;
  * module README for the schema, the no-gap offset mechanism and its cost, and the H2 differences.
  * Argument checks, the closed check and append notifications are the shared facade's ({@link
  * AbstractStorage}); this class maps each operation to its SQL. Appends through this object wake
- * its watchers; appends by other processes and sends inside an application transaction ({@link
- * TransactionalSend}) are found by polling.
+ * its watchers; on PostgreSQL, appends by other processes and committed sends inside an application
+ * transaction ({@link TransactionalSend}) wake them too ({@code LISTEN/NOTIFY}, see {@link
+ * JdbcStorageConfig#notifications()}); elsewhere they are found by polling.
  */
 public final class JdbcStorage extends AbstractStorage {
   private final Engine engine;
+  private final java.util.Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private JdbcStorage(Engine engine) {
     this.engine = engine;
+    if (engine.wakeups() != null) {
+      // Listening from the start (one connection outside the pool), so that the thread and its
+      // connection belong to the store, not to whichever consumer happens to watch first.
+      engine.wakeups().listen(this::notified, this::wakeAll);
+    }
   }
 
   /**
@@ -144,7 +151,34 @@ public final class JdbcStorage extends AbstractStorage {
       tx("append", h -> engine.topics().require(h, request.topic()));
       return List.of();
     }
-    return engine.append(request.topic(), request.messages());
+    List<Receipt> receipts = engine.append(request.topic(), request.messages());
+    signal(request.topic());
+    return receipts;
+  }
+
+  /** Wakes consumers in other processes (after the commit), when notifications are on. */
+  private void signal(String topic) {
+    if (engine.wakeups() != null) {
+      engine.wakeups().signal(topic);
+    }
+  }
+
+  /** Other processes' wake-ups reach this store's watchers like its own appends. */
+  @Override
+  protected void watching(String topic) {
+    watched.add(topic);
+  }
+
+  private void notified(String topic) {
+    if (topic.equals("*")) {
+      wakeAll();
+    } else {
+      notifyAppended(topic);
+    }
+  }
+
+  private void wakeAll() {
+    watched.forEach(this::notifyAppended);
   }
 
   @Override
@@ -182,6 +216,9 @@ public final class JdbcStorage extends AbstractStorage {
           engine.leases().release(h, request, now());
           return null;
         });
+    if (request.delay().isZero()) {
+      signal(request.delivery().topic());
+    }
   }
 
   @Override
@@ -193,7 +230,9 @@ public final class JdbcStorage extends AbstractStorage {
 
   @Override
   protected Receipt doDeadLetter(DeadLetterRequest request) {
-    return tx("deadLetter", h -> engine.deadLetter(h, request));
+    Receipt receipt = tx("deadLetter", h -> engine.deadLetter(h, request));
+    signal(request.deadLetterTopic());
+    return receipt;
   }
 
   /**
@@ -254,6 +293,9 @@ public final class JdbcStorage extends AbstractStorage {
           engine.pauses().apply(h, request, now());
           return null;
         });
+    if (!request.paused()) {
+      signal(request.topic() == null ? "*" : request.topic());
+    }
   }
 
   @Override

@@ -23,13 +23,17 @@ import java.time.InstantSource;
  * @param maxPoolSize the pool size when the store owns its pool (built from a URL)
  * @param retentionInterval how often retention runs in the background; {@code null} for never (call
  *     {@link JdbcStorage#enforceRetention()} yourself)
+ * @param notifications wake consumers in other processes at once (PostgreSQL {@code LISTEN/NOTIFY};
+ *     ignored on H2); false leaves them to their poll interval, e.g. behind a pooler in transaction
+ *     mode, which drops {@code LISTEN}
  */
 public record JdbcStorageConfig(
     String schema,
     boolean migrateOnStart,
     InstantSource clock,
     int maxPoolSize,
-    Duration retentionInterval) {
+    Duration retentionInterval,
+    boolean notifications) {
 
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "sluice";
@@ -53,7 +57,10 @@ public record JdbcStorageConfig(
     }
   }
 
-  /** The defaults: schema {@code sluice}, migrate on start, database clock, pool of 10. */
+  /**
+   * The defaults: schema {@code sluice}, migrate on start, database clock, pool of 10, retention
+   * every 5 minutes, notifications on.
+   */
   public static JdbcStorageConfig defaults() {
     return builder().build();
   }
@@ -70,6 +77,7 @@ public record JdbcStorageConfig(
     private InstantSource clock;
     private int maxPoolSize = 10;
     private Duration retentionInterval = Duration.ofMinutes(5);
+    private boolean notifications = true;
 
     private Builder() {}
 
@@ -103,9 +111,19 @@ public record JdbcStorageConfig(
       return this;
     }
 
+    /**
+     * Whether to wake consumers in other processes at once with PostgreSQL {@code LISTEN/NOTIFY}
+     * (default true; no effect on H2). Turn it off behind a pooler that drops {@code LISTEN}.
+     */
+    public Builder notifications(boolean notifications) {
+      this.notifications = notifications;
+      return this;
+    }
+
     /** The configuration. */
     public JdbcStorageConfig build() {
-      return new JdbcStorageConfig(schema, migrateOnStart, clock, maxPoolSize, retentionInterval);
+      return new JdbcStorageConfig(
+          schema, migrateOnStart, clock, maxPoolSize, retentionInterval, notifications);
     }
   }
 }

@@ -41,6 +41,10 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  * PostgreSQL, a failed statement would otherwise abort it). The partition's counter row stays
  * locked until the caller commits; keep such transactions short, because other keyed sends to the
  * same partition wait for it (unkeyed sends pick another partition).
+ *
+ * <p><b>Wake-ups.</b> On PostgreSQL with notifications on, the send also queues a {@code pg_notify}
+ * in the caller's transaction, which PostgreSQL delivers when (and only if) the caller commits,
+ * once per topic however many sends the transaction makes; consumers everywhere wake then.
  */
 public final class TransactionalSend {
   private final Engine engine;
@@ -89,6 +93,9 @@ public final class TransactionalSend {
       try {
         List<Receipt> receipts =
             engine.appender().append(h, topic, request.messages(), engine.db().now());
+        if (engine.wakeups() != null) {
+          engine.wakeups().signalInTransaction(h, topic);
+        }
         h.releaseSavepoint("sluice_send");
         return receipts;
       } catch (RuntimeException e) {

@@ -177,6 +177,73 @@ abstract class JdbcConsumerStateTest {
     assertThat(store.claim(ClaimRequest.of("g", "b", 1, LEASE)).get(0).attempt()).isEqualTo(2);
   }
 
+  /** Issue 12.1: a claim writes one row per run of offsets, and acks settle it without churn. */
+  @Test
+  void aClaimOfAThousandMessagesWritesARowPerRunAndItsAcksDeleteThem() throws Exception {
+    store.createTopic("t", TopicConfig.partitions(1));
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      batch.add(OutgoingMessage.of(Message.of(new byte[] {(byte) i})));
+    }
+    store.append("t", batch);
+    List<Lease> leases = store.claim(ClaimRequest.of("g", "t", 1_000, LEASE));
+    assertThat(leases).hasSize(1_000);
+    String deliveries = "\"" + schema() + "\".mq_deliveries";
+    assertThat(count(deliveries)).as("runs of at most 128: 8 rows, not 1,000").isEqualTo(8);
+    List<DeliveryId> ids = leases.stream().map(Lease::id).toList();
+    assertThat(store.markStarted(new StartRequest("g", ids)).applied()).isEqualTo(1_000);
+    assertThat(store.ack(new AckRequest("g", acks(leases.subList(500, 1_000)))).applied())
+        .isEqualTo(500);
+    assertThat(count(deliveries)).as("the runs of offsets 0..511 stay").isEqualTo(4);
+    assertThat(store.groupState("g", "t").get(0).committedOffset()).isZero();
+    assertThat(store.ack(new AckRequest("g", acks(leases.subList(0, 500)))).applied())
+        .isEqualTo(500);
+    assertThat(count(deliveries)).as("a fully acked run is deleted").isZero();
+    assertThat(store.groupState("g", "t").get(0).committedOffset()).isEqualTo(1_000);
+  }
+
+  /**
+   * Issue 12.1: inside one run every delivery keeps its own fencing, ack, start and attempt: out of
+   * order partial acks move the committed offset to the first unacked offset; a release takes one
+   * delivery out while the others stay acknowledgeable; after expiry the started ones come back as
+   * attempt 2, the unstarted as attempt 1, the acked ones never.
+   */
+  @Test
+  void aRunKeepsPerDeliveryFencingAcksStartsAndAttempts() {
+    store.createTopic("t", TopicConfig.partitions(1));
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(OutgoingMessage.of(Message.of(new byte[] {(byte) i})));
+    }
+    store.append("t", batch);
+    List<Lease> l = store.claim(ClaimRequest.of("g", "t", 10, LEASE));
+    assertThat(l).extracting(x -> x.id().token()).doesNotHaveDuplicates();
+    DeliveryId forged = new DeliveryId("t", 0, 3, l.get(4).id().token());
+    assertThat(store.ack(new AckRequest("g", List.of(Ack.of(forged)))).rejected())
+        .containsExactly(forged);
+    BatchResult acked =
+        store.ack(new AckRequest("g", acks(List.of(l.get(0), l.get(2), l.get(2), l.get(9)))));
+    assertThat(acked.applied()).isEqualTo(3);
+    assertThat(acked.rejected()).containsExactly(l.get(2).id());
+    assertThat(store.groupState("g", "t").get(0).committedOffset()).isEqualTo(1);
+    assertThat(store.groupState("g", "t").get(0).lag()).isEqualTo(7);
+    assertThat(store.markStarted(new StartRequest("g", List.of(l.get(1).id(), l.get(0).id()))))
+        .extracting(BatchResult::applied, r -> r.rejected())
+        .containsExactly(1, List.of(l.get(0).id()));
+    store.markStarted(new StartRequest("g", List.of(l.get(3).id())));
+    store.release(new ReleaseRequest("g", l.get(5).id(), Duration.ofSeconds(5), true));
+    assertThat(store.ack(new AckRequest("g", acks(List.of(l.get(6))))).applied()).isEqualTo(1);
+    assertThat(store.ack(new AckRequest("g", acks(List.of(l.get(5))))).rejected())
+        .containsExactly(l.get(5).id());
+    clock.advance(LEASE);
+    assertThat(store.claim(ClaimRequest.of("g", "t", 10, LEASE)))
+        .extracting(x -> x.id().offset() + ":" + x.attempt())
+        .containsExactly("1:2", "3:2", "4:1", "5:2", "7:1", "8:1");
+    assertThat(store.ack(new AckRequest("g", acks(List.of(l.get(4))))).rejected())
+        .as("the expired grant")
+        .containsExactly(l.get(4).id());
+  }
+
   /**
    * Schema version 1 counted an attempt at each claim. After the upgrade a row leased at the time
    * has counted its lease's attempt (as if started), so an expiry or a failed release counts

@@ -1,6 +1,9 @@
 package io.sluice.storage.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresConsumerStateTest extends JdbcConsumerStateTest {
@@ -19,5 +22,84 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
   @Override
   String migrationFolder() {
     return "postgresql";
+  }
+
+  /**
+   * An ack (or start mark) that waits for the lock of a run row while another transaction splits
+   * the run (a release or extension of one of its deliveries) must still apply once the split
+   * commits. Reproduced deterministically: a test transaction splits the run by hand and stays open
+   * while the ack waits for its lock.
+   */
+  @Test
+  void acksAndStartsRacingASplitOfTheirRunAllApply() throws Exception {
+    store.createTopic("t", io.sluice.api.TopicConfig.partitions(1));
+    java.util.List<io.sluice.spi.OutgoingMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(io.sluice.spi.OutgoingMessage.of(io.sluice.api.Message.of("m" + i)));
+    }
+    store.append("t", batch);
+    java.util.List<io.sluice.spi.Lease> leases =
+        store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
+    String d = "\"" + schema() + "\".mq_deliveries";
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (java.sql.Connection split =
+            java.sql.DriverManager.getConnection(PG.url(), PG.user(), PG.password());
+        java.sql.Statement s = split.createStatement()) {
+      split.setAutoCommit(false);
+      s.executeUpdate(
+          "INSERT INTO "
+              + d
+              + " (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts,"
+              + " leased, held, started, visible_at, first_delivered_at, span)"
+              + " SELECT group_name, topic_id, partition_no, msg_offset + g, NULL, token + g,"
+              + " attempts, leased, FALSE, FALSE, visible_at, first_delivered_at, 1"
+              + " FROM "
+              + d
+              + ", generate_series(1, span - 1) AS g WHERE span > 1");
+      s.executeUpdate("UPDATE " + d + " SET span = 1 WHERE span > 1");
+      java.util.concurrent.CompletableFuture<io.sluice.spi.BatchResult> acked =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  store.ack(
+                      new io.sluice.spi.AckRequest(
+                          "g",
+                          leases.subList(5, 10).stream()
+                              .map(l -> io.sluice.spi.Ack.of(l.id()))
+                              .toList())),
+              pool);
+      java.util.concurrent.CompletableFuture<io.sluice.spi.BatchResult> started =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  store.markStarted(
+                      new io.sluice.spi.StartRequest(
+                          "g", leases.subList(1, 5).stream().map(l -> l.id()).toList())),
+              pool);
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (waitingOnLocks() < 2) {
+        assertThat(System.nanoTime())
+            .as("both wait for the split's lock: " + acked + " " + started)
+            .isLessThan(deadline);
+        Thread.sleep(10);
+      }
+      split.commit();
+      assertThat(acked.get(20, java.util.concurrent.TimeUnit.SECONDS).applied()).isEqualTo(5);
+      assertThat(started.get(20, java.util.concurrent.TimeUnit.SECONDS).applied()).isEqualTo(4);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private int waitingOnLocks() throws java.sql.SQLException {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(PG.url(), PG.user(), PG.password());
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 }

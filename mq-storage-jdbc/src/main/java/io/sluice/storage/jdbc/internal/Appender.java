@@ -1,10 +1,8 @@
 package io.sluice.storage.jdbc.internal;
 
 import io.sluice.api.Message;
-import io.sluice.api.Partitioner;
 import io.sluice.api.Receipt;
-import io.sluice.api.error.InvalidMessageException;
-import io.sluice.api.internal.Validation;
+import io.sluice.api.internal.AppendPlan;
 import io.sluice.spi.OutgoingMessage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,10 +36,15 @@ public final class Appender {
   private final Topics topics;
   private final AtomicInteger rotation = new AtomicInteger();
 
-  /** An appender using these statements. */
-  public Appender(Statements sql, Topics topics) {
+  private final boolean jsonHeaders;
+
+  /**
+   * An appender using these statements; {@code jsonHeaders}: the dialect stores headers as JSON.
+   */
+  public Appender(Statements sql, Topics topics, boolean jsonHeaders) {
     this.sql = sql;
     this.topics = topics;
+    this.jsonHeaders = jsonHeaders;
   }
 
   /**
@@ -55,10 +58,21 @@ public final class Appender {
       topics.forget(topic); // maybe grown elsewhere: check against the current count
       row = topics.requireCached(h, topic);
     }
-    validate(row, batch);
+    TopicRow planned = row;
+    boolean onlyUnkeyed =
+        batch.stream()
+            .allMatch(
+                o -> o.partition() == OutgoingMessage.ANY_PARTITION && o.message().key() == null);
+    AppendPlan plan =
+        AppendPlan.of(
+            topic,
+            row.config(),
+            row.config().partitions(),
+            () -> chooseUnkeyed(h, planned, onlyUnkeyed),
+            batch);
     Map<String, Receipt> seen = dedupe(h, row, batch, now);
     Receipt[] receipts = new Receipt[batch.size()];
-    Map<Integer, List<Integer>> byPartition = plan(h, row, batch, seen, receipts);
+    Map<Integer, List<Integer>> byPartition = byPartition(plan, batch, seen, receipts);
     List<Integer> accepted = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
       int partition = e.getKey();
@@ -76,7 +90,7 @@ public final class Appender {
         Message m = batch.get(i).message();
         Instant ts = m.timestamp() == null ? now : m.timestamp();
         m = m.withTimestamp(ts.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
-        MessageRows.bind(insert, row.id(), partition, offset, m);
+        MessageRows.bind(insert, row.id(), partition, offset, m, jsonHeaders);
         receipts[i] = new Receipt(topic, partition, offset, m.timestamp(), false);
         offset++;
         accepted.add(i);
@@ -84,8 +98,33 @@ public final class Appender {
       insert.execute();
     }
     recordKeys(h, row, batch, accepted, receipts, now);
-    fillRepeats(batch, receipts);
+    for (int i = 0; i < receipts.length; i++) {
+      if (plan.repeatOf(i) >= 0) {
+        receipts[i] = receipts[plan.repeatOf(i)].asDuplicate();
+      }
+    }
     return List.of(receipts);
+  }
+
+  /**
+   * Appends several calls' batches in the handle's transaction, in order, as one batch (see {@link
+   * AppendCombiner}) and returns each call's receipts.
+   */
+  public List<List<Receipt>> appendAll(
+      Handle h, String topic, List<List<OutgoingMessage>> batches, Instant now) {
+    if (batches.size() == 1) {
+      return List.of(append(h, topic, batches.get(0), now));
+    }
+    List<OutgoingMessage> all = new ArrayList<>();
+    batches.forEach(all::addAll);
+    List<Receipt> receipts = append(h, topic, all, now);
+    List<List<Receipt>> out = new ArrayList<>(batches.size());
+    int from = 0;
+    for (List<OutgoingMessage> b : batches) {
+      out.add(List.copyOf(receipts.subList(from, from + b.size())));
+      from += b.size();
+    }
+    return out;
   }
 
   /**
@@ -106,21 +145,7 @@ public final class Appender {
     TopicRow row = topics.requireCached(h, topic);
     validate(row, batch);
     int n = batch.size();
-    byte[][] headers = new byte[n][];
-    byte[][] payloads = new byte[n][];
-    Long[] timestamps = new Long[n];
-    Long[] deliverAts = new Long[n];
-    Instant[] stamped = new Instant[n];
-    for (int i = 0; i < n; i++) {
-      Message m = batch.get(i).message();
-      headers[i] = HeadersCodec.encode(m.headers());
-      payloads[i] = m.payload();
-      stamped[i] =
-          (m.timestamp() == null ? now : m.timestamp())
-              .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-      timestamps[i] = micros(stamped[i]);
-      deliverAts[i] = m.deliverAt() == null ? null : micros(m.deliverAt());
-    }
+    Columns c = columns(batch, now);
     int partitions = row.config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
     java.util.Optional<long[]> reserved =
@@ -129,10 +154,10 @@ public final class Appender {
             .bind("rotation", partitions - start)
             .bind("partitions", partitions)
             .bind("count", n)
-            .bind("headers", array("bytea", headers))
-            .bind("payloads", array("bytea", payloads))
-            .bind("timestamps", array("bigint", timestamps))
-            .bind("deliverAts", array("bigint", deliverAts))
+            .bind("headers", array("text", c.headers()))
+            .bind("payloads", array("bytea", c.payloads()))
+            .bind("timestamps", array("bigint", c.timestamps()))
+            .bind("deliverAts", array("bigint", c.deliverAts()))
             .map((rs, ctx) -> new long[] {rs.getInt("partition_no"), rs.getLong("base")})
             .findOne();
     if (reserved.isEmpty()) {
@@ -142,9 +167,87 @@ public final class Appender {
     long base = reserved.get()[1];
     List<Receipt> receipts = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      receipts.add(new Receipt(topic, partition, base + i, stamped[i], false));
+      receipts.add(new Receipt(topic, partition, base + i, c.stamped()[i], false));
     }
     return java.util.Optional.of(receipts);
+  }
+
+  /**
+   * The one-statement path (PostgreSQL) for a batch whose messages all go to one partition (keyed
+   * or explicit) without idempotency keys: auto-commit, so the counter row is held for one
+   * statement and its commit only. Empty when the batch does not qualify.
+   */
+  public java.util.Optional<List<Receipt>> appendToOnePartition(
+      Handle h, String topic, List<OutgoingMessage> batch, Instant now) {
+    TopicRow row = topics.requireCached(h, topic);
+    int partition = onePartition(row, batch);
+    if (partition < 0 || batch.stream().anyMatch(o -> o.message().idempotencyKey() != null)) {
+      return java.util.Optional.empty();
+    }
+    validate(row, batch);
+    Columns c = columns(batch, now);
+    String[] keys = new String[batch.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = batch.get(i).message().key();
+    }
+    long base =
+        h.createQuery(sql.get("append_partition"))
+            .bind("topicId", row.id())
+            .bind("partition", partition)
+            .bind("count", batch.size())
+            .bind("keys", array("text", keys))
+            .bind("headers", array("text", c.headers()))
+            .bind("payloads", array("bytea", c.payloads()))
+            .bind("timestamps", array("bigint", c.timestamps()))
+            .bind("deliverAts", array("bigint", c.deliverAts()))
+            .map((rs, ctx) -> rs.getLong("base"))
+            .one();
+    List<Receipt> receipts = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      receipts.add(new Receipt(topic, partition, base + i, c.stamped()[i], false));
+    }
+    return java.util.Optional.of(receipts);
+  }
+
+  /**
+   * The one partition every message of the batch goes to (explicit or by key), or -1 when they
+   * spread, one is unkeyed without a partition, or one names a partition beyond the cached count.
+   */
+  public int onePartition(Handle h, String topic, List<OutgoingMessage> batch) {
+    return onePartition(topics.requireCached(h, topic), batch);
+  }
+
+  private static int onePartition(TopicRow row, List<OutgoingMessage> batch) {
+    if (!fits(row, batch)) {
+      return -1;
+    }
+    AppendPlan plan =
+        AppendPlan.of(row.name(), row.config(), row.config().partitions(), () -> -1, batch);
+    return plan.size() > 0 && plan.singlePartition() ? plan.partition(0) : -1;
+  }
+
+  /** A batch as column arrays for the one-statement paths (PostgreSQL: headers as JSON). */
+  private record Columns(
+      String[] headers,
+      byte[][] payloads,
+      Long[] timestamps,
+      Long[] deliverAts,
+      Instant[] stamped) {}
+
+  private static Columns columns(List<OutgoingMessage> batch, Instant now) {
+    int n = batch.size();
+    Columns c = new Columns(new String[n], new byte[n][], new Long[n], new Long[n], new Instant[n]);
+    for (int i = 0; i < n; i++) {
+      Message m = batch.get(i).message();
+      c.headers()[i] = HeadersCodec.encodeJson(m.headers());
+      c.payloads()[i] = m.payload();
+      c.stamped()[i] =
+          (m.timestamp() == null ? now : m.timestamp())
+              .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      c.timestamps()[i] = micros(c.stamped()[i]);
+      c.deliverAts()[i] = m.deliverAt() == null ? null : micros(m.deliverAt());
+    }
+    return c;
   }
 
   private static long micros(Instant t) {
@@ -165,16 +268,9 @@ public final class Appender {
     return true;
   }
 
+  /** Checks sizes and partitions (the unkeyed partition is chosen by the caller's statement). */
   private static void validate(TopicRow row, List<OutgoingMessage> batch) {
-    for (OutgoingMessage out : batch) {
-      if (out == null) {
-        throw new InvalidMessageException("batch contains a null message");
-      }
-      Validation.size(out.message(), row.config().maxMessageBytes());
-      if (out.partition() != OutgoingMessage.ANY_PARTITION) {
-        Topics.checkPartition(row, out.partition());
-      }
-    }
+    AppendPlan.of(row.name(), row.config(), row.config().partitions(), () -> 0, batch);
   }
 
   private Map<String, Receipt> dedupe(
@@ -211,41 +307,24 @@ public final class Appender {
     return seen;
   }
 
-  /** Chooses a partition for each message to append; fills receipts of known duplicates. */
-  private Map<Integer, List<Integer>> plan(
-      Handle h,
-      TopicRow row,
-      List<OutgoingMessage> batch,
-      Map<String, Receipt> seen,
-      Receipt[] receipts) {
-    int partitions = row.config().partitions();
+  /**
+   * The messages to write per partition, in batch order, as the {@link AppendPlan} placed them;
+   * fills the receipts of messages whose idempotency key was accepted before (repeats within the
+   * call get their first one's receipt afterwards).
+   */
+  private static Map<Integer, List<Integer>> byPartition(
+      AppendPlan plan, List<OutgoingMessage> batch, Map<String, Receipt> seen, Receipt[] receipts) {
     Map<Integer, List<Integer>> byPartition = new TreeMap<>();
-    Set<String> inBatch = new java.util.HashSet<>();
-    List<Integer> unkeyed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      OutgoingMessage out = batch.get(i);
-      String key = out.message().idempotencyKey();
+      if (plan.repeatOf(i) >= 0) {
+        continue;
+      }
+      String key = batch.get(i).message().idempotencyKey();
       if (key != null && seen.containsKey(key)) {
         receipts[i] = seen.get(key);
         continue;
       }
-      if (key != null && !inBatch.add(key)) {
-        continue; // a repeat within the batch: filled in by fillRepeats
-      }
-      int partition = out.partition();
-      if (partition == OutgoingMessage.ANY_PARTITION && out.message().key() != null) {
-        partition = Partitioner.partition(out.message().key(), partitions);
-      }
-      if (partition == OutgoingMessage.ANY_PARTITION) {
-        unkeyed.add(i);
-      } else {
-        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
-      }
-    }
-    if (!unkeyed.isEmpty()) {
-      int chosen = chooseUnkeyed(h, row, byPartition.isEmpty());
-      byPartition.computeIfAbsent(chosen, p -> new ArrayList<>()).addAll(unkeyed);
-      byPartition.get(chosen).sort(null);
+      byPartition.computeIfAbsent(plan.partition(i), p -> new ArrayList<>()).add(i);
     }
     return byPartition;
   }
@@ -300,21 +379,6 @@ public final class Appender {
         throw new RetryableConflict("an idempotency key was accepted concurrently", e);
       }
       throw e;
-    }
-  }
-
-  private static void fillRepeats(List<OutgoingMessage> batch, Receipt[] receipts) {
-    Map<String, Receipt> first = new HashMap<>();
-    for (int i = 0; i < batch.size(); i++) {
-      String key = batch.get(i).message().idempotencyKey();
-      if (key == null) {
-        continue;
-      }
-      if (receipts[i] != null) {
-        first.putIfAbsent(key, receipts[i]);
-      } else {
-        receipts[i] = first.get(key).asDuplicate();
-      }
     }
   }
 }

@@ -46,6 +46,13 @@ public final class Claimer {
   /** How many messages one claim reads past delayed and held ones at most. */
   static final int SCAN_LIMIT = 10_000;
 
+  /**
+   * The most offsets one run row holds. Smaller runs let markStarted and ack calls of one claim's
+   * messages, which the runtime sends from different threads, lock different rows (an ack batch
+   * holds older offsets than the starts being marked); larger ones write fewer rows per claim.
+   */
+  static final int RUN_MAX = 128;
+
   /** The largest number of messages read per statement while scanning a partition. */
   private static final int MAX_CHUNK = 1_000;
 
@@ -56,11 +63,11 @@ public final class Claimer {
   private final AtomicInteger rotation = new AtomicInteger();
 
   /** A claimer using these statements. */
-  public Claimer(Statements sql, Topics topics, Cursors cursors) {
+  public Claimer(Statements sql, Topics topics, Cursors cursors, boolean arrays) {
     this.sql = sql;
     this.topics = topics;
     this.cursors = cursors;
-    this.regrants = new Regrants(sql);
+    this.regrants = new Regrants(sql, new DeliveryRows(sql, arrays));
   }
 
   /**
@@ -91,6 +98,7 @@ public final class Claimer {
               .bind("max", r.maxMessages() - leases.size())
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
+              .bind("runMax", RUN_MAX)
               .map((rs, ctx) -> FastRow.read(rs, row.name()))
               .list();
       if (rows.get(0).dueWaiting()) {
@@ -225,6 +233,7 @@ public final class Claimer {
     PreparedBatch insert = h.prepareBatch(sql.get("delivery_insert"));
     Set<String> heldKeys = new HashSet<>();
     long next = from;
+    long[] run = null; // start, span, token of the run of leased messages being built
     int chunk = wanted;
     while (leases.size() < wanted && next - from < SCAN_LIMIT) {
       List<StoredMessage> messages = range(h, g.row(), partition, next, chunk);
@@ -235,7 +244,19 @@ public final class Claimer {
         if (leases.size() == wanted) {
           break;
         }
-        Lease lease = insert(insert, g, m, keyOrdered, heldKeys);
+        Lease lease;
+        if (!keyOrdered && !delayed(g, m)) {
+          lease = g.lease(m, g.nextToken(), 0, g.now());
+          if (run == null || run[0] + run[1] != m.offset() || run[1] == RUN_MAX) {
+            addRun(insert, g, partition, run);
+            run = new long[] {m.offset(), 0, lease.id().token()};
+          }
+          run[1]++;
+        } else {
+          addRun(insert, g, partition, run);
+          run = null;
+          lease = insert(insert, g, m, keyOrdered, heldKeys);
+        }
         if (lease != null) {
           leases.add(lease);
         }
@@ -249,6 +270,7 @@ public final class Claimer {
     if (next == from) {
       return List.of();
     }
+    addRun(insert, g, partition, run);
     insert.execute();
     h.createUpdate(sql.get("cursor_advance"))
         .bind("next", next)
@@ -269,6 +291,35 @@ public final class Claimer {
         .list();
   }
 
+  private static boolean delayed(Grant g, StoredMessage m) {
+    Instant at = m.message().deliverAt();
+    return at != null && at.isAfter(g.now());
+  }
+
+  /**
+   * Adds the row of a run of consecutive leased messages of an unordered claim ({@code start, span,
+   * token}; null: nothing to add): one row for the whole run, token of offset {@code start + i} =
+   * {@code token + i} (see {@link DeliveryRows}).
+   */
+  private static void addRun(PreparedBatch insert, Grant g, int partition, long[] run) {
+    if (run == null) {
+      return;
+    }
+    insert
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bind("partition", partition)
+        .bind("offset", run[0])
+        .bind("key", (String) null)
+        .bind("token", run[2])
+        .bind("leased", true)
+        .bind("held", false)
+        .bind("visibleAt", Database.ts(g.until()))
+        .bind("firstDeliveredAt", Database.ts(g.now()))
+        .bind("span", (int) run[1])
+        .add();
+  }
+
   /**
    * Adds the delivery row of one message passed by the claim and returns its lease, or null when it
    * waits: for its {@code deliverAt}, or (held) for an earlier message of its key. Under {@code
@@ -277,7 +328,7 @@ public final class Claimer {
   private static Lease insert(
       PreparedBatch insert, Grant g, StoredMessage m, boolean keyOrdered, Set<String> heldKeys) {
     Message msg = m.message();
-    boolean delayed = msg.deliverAt() != null && msg.deliverAt().isAfter(g.now());
+    boolean delayed = delayed(g, m);
     String key = keyOrdered ? msg.key() : null;
     boolean held = key != null && !heldKeys.add(key);
     boolean lease = !delayed && !held;
@@ -294,6 +345,7 @@ public final class Claimer {
         .bind("held", held)
         .bind("visibleAt", Database.ts(visibleAt))
         .bind("firstDeliveredAt", Database.ts(lease ? g.now() : null))
+        .bind("span", 1)
         .add();
     return lease ? g.lease(m, token, 0, g.now()) : null;
   }

@@ -35,6 +35,19 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect {
   /** Whether a batch of acks is one {@code DELETE ... USING unnest(arrays)} statement. */
   boolean arrayAck();
 
+  /**
+   * Whether stores on this database can wake each other across processes (PostgreSQL {@code
+   * LISTEN/NOTIFY}: statements {@code notify} and {@code notify_in_transaction}, and a listening
+   * connection); without it, other processes find new messages by polling.
+   */
+  boolean notifications();
+
+  /**
+   * Whether {@code mq_messages.headers} holds JSON ({@code [[name, value], ...]}, readable in SQL;
+   * PostgreSQL {@code jsonb}) rather than Sluice's binary encoding (H2). See {@link HeadersCodec}.
+   */
+  boolean jsonHeaders();
+
   /** The dialect of the database behind this connection. */
   static Dialect of(Connection connection) throws SQLException {
     String product = connection.getMetaData().getDatabaseProductName();

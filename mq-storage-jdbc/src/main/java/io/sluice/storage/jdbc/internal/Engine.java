@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
   private final Database db;
   private final Topics topics;
   private final Appender appender;
+  private final AppendCombiner combiner = new AppendCombiner();
   private final Claimer claimer;
   private final OffsetCommitter committer;
   private final Leases leases;
@@ -48,17 +49,24 @@ public final class Engine implements AutoCloseable {
   private final Cursors cursors;
   private final Retention retention;
   private final AutoCloseable ownedPool;
+  private final Wakeups wakeups;
   private final RetentionService retentionService;
 
-  private Engine(Database db, AutoCloseable ownedPool, JdbcStorageConfig config) {
+  private Engine(
+      Database db, DataSource dataSource, AutoCloseable ownedPool, JdbcStorageConfig config) {
     this.db = db;
+    this.wakeups =
+        config.notifications() && db.dialect().notifications()
+            ? new Wakeups(db, dataSource, config.schema())
+            : null;
     Statements sql = db.sql();
     this.topics = new Topics(sql);
     this.cursors = new Cursors(sql, topics);
-    this.appender = new Appender(sql, topics);
-    this.claimer = new Claimer(sql, topics, cursors);
-    this.committer = new OffsetCommitter(sql, topics, cursors, db.dialect().arrayAck());
-    this.leases = new Leases(sql, topics);
+    this.appender = new Appender(sql, topics, db.dialect().jsonHeaders());
+    boolean arrays = db.dialect().arrayAck();
+    this.claimer = new Claimer(sql, topics, cursors, arrays);
+    this.committer = new OffsetCommitter(sql, topics, cursors, arrays);
+    this.leases = new Leases(sql, topics, arrays);
     this.pauses = new Pauses(sql);
     this.retention = new Retention(db, topics, committer);
     this.ownedPool = ownedPool;
@@ -94,7 +102,8 @@ public final class Engine implements AutoCloseable {
         config.clock() != null
             ? config.clock()
             : new DatabaseClock(jdbi, sql.get("clock_now"), InstantSource.system());
-    return new Engine(new Database(jdbi, dialect, sql, clock, target), ownedPool, config);
+    return new Engine(
+        new Database(jdbi, dialect, sql, clock, target), dataSource, ownedPool, config);
   }
 
   /** Sluice's Jdbi settings: SQL is used exactly as written in the files. */
@@ -133,6 +142,11 @@ public final class Engine implements AutoCloseable {
     return leases;
   }
 
+  /** Wake-ups across processes, or null when this database or the configuration has none. */
+  public Wakeups wakeups() {
+    return wakeups;
+  }
+
   /** Pauses. */
   public Pauses pauses() {
     return pauses;
@@ -148,7 +162,11 @@ public final class Engine implements AutoCloseable {
     return cursors.resolve(h, topics.require(h, topic), partition, position, false);
   }
 
-  /** Appends: the one-statement path when it applies, else one transaction. */
+  /**
+   * Appends: the one-statement path for unkeyed batches when it applies; a batch bound for one
+   * partition shares its transaction with the appends to that partition that arrive while another
+   * runs ({@link AppendCombiner}); anything else is one transaction of its own.
+   */
   public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
     if (db.dialect().fastPaths()) {
       Optional<List<Receipt>> fast =
@@ -157,7 +175,32 @@ public final class Engine implements AutoCloseable {
         return fast.get();
       }
     }
-    return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
+    int partition = db.autoCommit("append", h -> appender.onePartition(h, topic, batch));
+    if (partition < 0) {
+      return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
+    }
+    return combiner.append(
+        topic + "/" + partition, batch, batches -> appendCombined(topic, batches));
+  }
+
+  /** Several calls' batches to one topic as one (see {@link AppendCombiner}). */
+  private List<List<Receipt>> appendCombined(String topic, List<List<OutgoingMessage>> batches) {
+    if (db.dialect().fastPaths()) {
+      List<OutgoingMessage> all = new java.util.ArrayList<>();
+      batches.forEach(all::addAll);
+      Optional<List<Receipt>> fast =
+          db.autoCommit("append", h -> appender.appendToOnePartition(h, topic, all, db.now()));
+      if (fast.isPresent()) {
+        List<List<Receipt>> out = new java.util.ArrayList<>(batches.size());
+        int from = 0;
+        for (List<OutgoingMessage> b : batches) {
+          out.add(List.copyOf(fast.get().subList(from, from + b.size())));
+          from += b.size();
+        }
+        return out;
+      }
+    }
+    return db.tx("append", h -> appender.appendAll(h, topic, batches, db.now()));
   }
 
   /** Claims: the auto-commit fast path for unordered groups when nothing is due again. */
@@ -173,17 +216,23 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Marks leases started: one auto-commit statement (durable when it returns, so a crash of this
-   * process afterwards cannot give the attempt back).
+   * Marks leases started in one transaction (durable when it returns, so a crash of this process
+   * afterwards cannot give the attempt back).
    */
   public BatchResult markStarted(String group, List<DeliveryId> ids) {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    return db.autoCommit("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    if (db.dialect().arrayAck() && ids.stream().map(DeliveryId::topic).distinct().count() == 1) {
+      return db.autoCommit("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    }
+    return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
   }
 
-  /** Acks: one auto-commit statement when it can be (one topic, no processed keys). */
+  /**
+   * Acks: one auto-commit statement when it can be (PostgreSQL, one topic, no processed keys), else
+   * one transaction.
+   */
   public BatchResult ack(String group, List<Ack> acks) {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
@@ -300,6 +349,9 @@ public final class Engine implements AutoCloseable {
   public void close() {
     if (retentionService != null) {
       retentionService.close();
+    }
+    if (wakeups != null) {
+      wakeups.close();
     }
     if (ownedPool != null) {
       try {

@@ -34,4 +34,14 @@ public record H2Dialect() implements Dialect {
   public boolean fastPaths() {
     return false;
   }
+
+  @Override
+  public boolean notifications() {
+    return false;
+  }
+
+  @Override
+  public boolean jsonHeaders() {
+    return false;
+  }
 }

@@ -9,16 +9,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Changes leases without completing them: marks them started (an attempt counted), releases them
  * and extends them. Every statement is fenced like an ack: it matches the delivery's token and an
  * unexpired lease ({@code leased} and {@code visible_at > now}), so a stale id changes nothing.
+ *
+ * <p>A run row (many offsets of one grant, see {@link DeliveryRows}) is marked started with a bit
+ * per offset; a release or extension first splits it into single-message rows, since each delivery
+ * then goes its own way.
  *
  * <p><b>Attempts.</b> {@code attempts} counts handler runs: {@link #markStarted} adds one per lease
  * (the {@code started} flag makes a second mark a no-op; every grant clears it), a release of a
@@ -28,79 +34,116 @@ import org.jdbi.v3.core.Handle;
 public final class Leases {
   private final Statements sql;
   private final Topics topics;
+  private final DeliveryRows deliveryRows;
+  private final boolean arrays;
 
-  /** Leases changed with these statements. */
-  public Leases(Statements sql, Topics topics) {
+  /** Leases changed with these statements; {@code arrays}: many lookups in one statement. */
+  public Leases(Statements sql, Topics topics, boolean arrays) {
     this.sql = sql;
     this.topics = topics;
+    this.deliveryRows = new DeliveryRows(sql, arrays);
+    this.arrays = arrays;
   }
 
   /**
-   * Counts an attempt for each current lease among {@code ids}, once per lease, with one statement
-   * for the whole call; lists the others as rejected. An id repeated in the call is applied (or
-   * rejected) each time it appears.
+   * Counts an attempt for each current lease among {@code ids}, once per lease; lists the others as
+   * rejected. An id repeated in the call is applied (or rejected) each time it appears. Per topic:
+   * one lookup of the rows holding the ids ({@link DeliveryRows}), then one batch that marks the
+   * single-message rows and one that sets the started bits of runs. A delivery whose offset a run
+   * already has acked is rejected.
    */
   public BatchResult markStarted(Handle h, String group, List<DeliveryId> ids, Instant now) {
-    Map<String, Optional<TopicRow>> rows = new HashMap<>();
-    List<DeliveryId> known = new ArrayList<>();
-    List<DeliveryId> rejected = new ArrayList<>();
-    for (DeliveryId id : ids) {
-      Optional<TopicRow> row = rows.computeIfAbsent(id.topic(), t -> topics.findCached(h, t));
-      (row.isPresent() ? known : rejected).add(id);
+    Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      byTopic.computeIfAbsent(ids.get(i).topic(), t -> new ArrayList<>()).add(i);
     }
-    Set<String> marked = known.isEmpty() ? Set.of() : mark(h, group, rows, known, now);
-    int applied = 0;
-    for (DeliveryId id : known) {
-      if (marked.contains(key(rows.get(id.topic()).orElseThrow().id(), id))) {
-        applied++;
-      } else {
-        rejected.add(id);
+    boolean[] applied = new boolean[ids.size()];
+    for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
+      Optional<TopicRow> row = topics.findCached(h, e.getKey());
+      if (row.isPresent()) {
+        mark(h, group, row.get().id(), ids, e.getValue(), now, applied);
       }
     }
-    return new BatchResult(applied, rejected);
+    List<DeliveryId> rejected = new ArrayList<>();
+    int count = 0;
+    for (int i = 0; i < applied.length; i++) {
+      if (applied[i]) {
+        count++;
+      } else {
+        rejected.add(ids.get(i));
+      }
+    }
+    return new BatchResult(count, rejected);
   }
 
-  private Set<String> mark(
+  private void mark(
       Handle h,
       String group,
-      Map<String, Optional<TopicRow>> rows,
-      List<DeliveryId> ids,
-      Instant now) {
-    int n = ids.size();
-    Integer[] topicIds = new Integer[n];
-    Integer[] partitions = new Integer[n];
-    Long[] offsets = new Long[n];
-    Long[] tokens = new Long[n];
-    for (int i = 0; i < n; i++) {
-      DeliveryId id = ids.get(i);
-      topicIds[i] = rows.get(id.topic()).orElseThrow().id();
-      partitions[i] = id.partition();
-      offsets[i] = id.offset();
-      tokens[i] = id.token();
+      int topicId,
+      List<DeliveryId> all,
+      List<Integer> indexes,
+      Instant now,
+      boolean[] applied) {
+    List<DeliveryId> ids = new ArrayList<>(indexes.size());
+    indexes.forEach(i -> ids.add(all.get(i)));
+    boolean[] done =
+        DeliveryRows.retryRejected(
+            markOnce(h, group, topicId, ids, now),
+            ids,
+            rest -> markOnce(h, group, topicId, rest, now));
+    for (int k = 0; k < done.length; k++) {
+      applied[indexes.get(k)] = done[k];
     }
-    Set<String> marked = new HashSet<>();
-    h.createQuery(sql.get("delivery_start_many"))
-        .bind("group", group)
-        .bindArray("topicIds", Integer.class, (Object[]) topicIds)
-        .bindArray("partitions", Integer.class, (Object[]) partitions)
-        .bindArray("offsets", Long.class, (Object[]) offsets)
-        .bindArray("tokens", Long.class, (Object[]) tokens)
-        .bind("now", Database.ts(now))
-        .map(
-            (rs, ctx) ->
-                rs.getInt("topic_id")
-                    + "/"
-                    + rs.getInt("partition_no")
-                    + "@"
-                    + rs.getLong("msg_offset")
-                    + "#"
-                    + rs.getLong("token"))
-        .forEach(marked::add);
-    return marked;
   }
 
-  private static String key(int topicId, DeliveryId id) {
-    return topicId + "/" + id.partition() + "@" + id.offset() + "#" + id.token();
+  private boolean[] markOnce(
+      Handle h, String group, int topicId, List<DeliveryId> ids, Instant now) {
+    boolean[] applied = new boolean[ids.size()];
+    if (arrays) {
+      return deliveryRows.settleAll(h, "delivery_start_many", group, topicId, ids, now, false);
+    }
+    DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
+    Set<DeliveryRows.Row> singles = new HashSet<>();
+    Map<DeliveryRows.Row, Set<Integer>> runs = new LinkedHashMap<>();
+    for (int k = 0; k < rows.length; k++) {
+      DeliveryRows.Row r = rows[k];
+      if (r == null) {
+        continue;
+      }
+      if (!r.isRun()) {
+        singles.add(r);
+        applied[k] = true;
+      } else if (!Bits.isSet(r.acked(), r.pos(ids.get(k)))) {
+        runs.computeIfAbsent(r, x -> new HashSet<>()).add(r.pos(ids.get(k)));
+        applied[k] = true;
+      }
+    }
+    PreparedBatch single = h.prepareBatch(sql.get("delivery_mark_started"));
+    for (DeliveryRows.Row r : singles) {
+      single
+          .bind("group", group)
+          .bind("topicId", topicId)
+          .bind("partition", r.partition())
+          .bind("offset", r.start())
+          .add();
+    }
+    PreparedBatch run = h.prepareBatch(sql.get("run_set_started"));
+    for (Map.Entry<DeliveryRows.Row, Set<Integer>> e : runs.entrySet()) {
+      DeliveryRows.Row r = e.getKey();
+      run.bind("bits", Bits.with(r.startedBits(), r.span(), e.getValue()))
+          .bind("group", group)
+          .bind("topicId", topicId)
+          .bind("partition", r.partition())
+          .bind("offset", r.start())
+          .add();
+    }
+    if (single.size() > 0) {
+      single.execute();
+    }
+    if (run.size() > 0) {
+      run.execute();
+    }
+    return applied;
   }
 
   /**
@@ -112,6 +155,7 @@ public final class Leases {
   public void release(Handle h, ReleaseRequest r, Instant now) {
     DeliveryId id = r.delivery();
     Optional<TopicRow> row = topics.find(h, id.topic());
+    row.ifPresent(t -> deliveryRows.explodeHolding(h, r.group(), t.id(), List.of(id), now));
     int count =
         row.isEmpty()
             ? 0
@@ -133,8 +177,14 @@ public final class Leases {
     List<DeliveryId> rejected = new ArrayList<>();
     int applied = 0;
     Map<String, Optional<TopicRow>> rows = new HashMap<>();
+    Map<String, List<DeliveryId>> byTopic = new LinkedHashMap<>();
+    ids.forEach(id -> byTopic.computeIfAbsent(id.topic(), t -> new ArrayList<>()).add(id));
+    byTopic.forEach(
+        (topic, list) ->
+            rows.computeIfAbsent(topic, t -> topics.findCached(h, t))
+                .ifPresent(t -> deliveryRows.explodeHolding(h, group, t.id(), list, now)));
     for (DeliveryId id : ids) {
-      Optional<TopicRow> row = rows.computeIfAbsent(id.topic(), t -> topics.findCached(h, t));
+      Optional<TopicRow> row = rows.get(id.topic());
       int count =
           row.isEmpty()
               ? 0

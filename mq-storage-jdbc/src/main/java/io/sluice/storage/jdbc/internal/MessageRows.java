@@ -19,20 +19,22 @@ final class MessageRows {
         new Message(
             rs.getBytes("payload"),
             rs.getString("msg_key"),
-            HeadersCodec.decode(rs.getBytes("headers")),
+            HeadersCodec.decodeColumn(rs.getObject("headers")),
             Database.instant(rs, "msg_timestamp"),
             rs.getString("idempotency_key"),
             Database.instant(rs, "deliver_at"));
     return new StoredMessage(topic, partition, rs.getLong("msg_offset"), message);
   }
 
-  static void bind(PreparedBatch batch, int topicId, int partition, long offset, Message m) {
+  /** Binds one message for {@code message_insert}; {@code json}: headers as JSON text. */
+  static void bind(
+      PreparedBatch batch, int topicId, int partition, long offset, Message m, boolean json) {
     batch
         .bind("topicId", topicId)
         .bind("partition", partition)
         .bind("offset", offset)
         .bind("key", m.key())
-        .bind("headers", HeadersCodec.encode(m.headers()))
+        .bind("headers", HeadersCodec.encode(m.headers(), json))
         .bind("payload", m.payload())
         .bind("timestamp", Database.ts(m.timestamp()))
         .bind("idempotencyKey", m.idempotencyKey())

@@ -18,25 +18,28 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * Settles deliveries by ack and reports group progress (leases are released, extended and marked
  * started by {@link Leases}).
  *
- * <p>An ack deletes the delivery row, fenced by its token and lease expiry. Nothing else is
- * written: the committed offset is <i>derived</i> as the lowest offset that still has a delivery
- * row in the partition, or the cursor when none does. So it advances over every contiguous done
- * message by itself, never passes a message that is not done, and acks in any order cost one
- * indexed delete each (batched in one statement round trip per call).
+ * <p>An ack sets the delivery's acked bit in its run row, or deletes a single-message row (or a run
+ * whose bits are all set), fenced by its token and lease expiry. Nothing else is written: the
+ * committed offset is <i>derived</i> as the lowest offset that a delivery row still holds unacked,
+ * or the cursor when there is none. So it advances over every contiguous done message by itself,
+ * never passes a message that is not done, and a batch of acks in any order costs one lookup and
+ * one write per row it touches, not per message.
  *
  * <p><b>Lag</b> follows from the same rows: every offset below the cursor was handed out, and those
- * in {@code [committed, cursor)} without a row are done out of order, so the messages not yet done
- * are {@code end - cursor} plus the rows left.
+ * in {@code [committed, cursor)} that no row holds unacked are done, so the messages not yet done
+ * are {@code end - cursor} plus the offsets the rows still hold.
  */
 public final class OffsetCommitter {
   private final Statements sql;
   private final Topics topics;
   private final Cursors cursors;
-  private final boolean arrayAck;
+  private final DeliveryRows deliveryRows;
+  private final boolean arrays;
 
-  /** A committer using these statements; {@code arrayAck} for one-statement acks (PostgreSQL). */
-  public OffsetCommitter(Statements sql, Topics topics, Cursors cursors, boolean arrayAck) {
-    this.arrayAck = arrayAck;
+  /** A committer using these statements; {@code arrays}: many lookups in one statement. */
+  public OffsetCommitter(Statements sql, Topics topics, Cursors cursors, boolean arrays) {
+    this.deliveryRows = new DeliveryRows(sql, arrays);
+    this.arrays = arrays;
     this.sql = sql;
     this.topics = topics;
     this.cursors = cursors;
@@ -58,10 +61,7 @@ public final class OffsetCommitter {
     }
     List<Ack> applied = new ArrayList<>();
     for (Map.Entry<Integer, List<Ack>> e : byTopic.entrySet()) {
-      boolean[] done =
-          arrayAck
-              ? deleteAll(h, group, e.getKey(), e.getValue(), now)
-              : deleteEach(h, group, e.getKey(), e.getValue(), now);
+      boolean[] done = settle(h, group, e.getKey(), e.getValue(), now);
       for (int i = 0; i < done.length; i++) {
         if (done[i]) {
           applied.add(e.getValue().get(i));
@@ -74,66 +74,64 @@ public final class OffsetCommitter {
     return new BatchResult(applied.size(), rejected);
   }
 
-  /** One fenced DELETE per ack, sent as one JDBC batch. */
-  private boolean[] deleteEach(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
-    PreparedBatch delete = h.prepareBatch(sql.get("delivery_ack"));
-    for (Ack ack : acks) {
-      DeliveryId id = ack.delivery();
-      delete
-          .bind("group", group)
-          .bind("topicId", topicId)
-          .bind("partition", id.partition())
-          .bind("offset", id.offset())
-          .bind("token", id.token())
-          .bind("now", Database.ts(now))
-          .add();
-    }
-    int[] counts = delete.execute();
-    boolean[] done = new boolean[acks.size()];
-    for (int i = 0; i < counts.length; i++) {
-      done[i] = counts[i] != 0;
-    }
-    return done;
+  /**
+   * Settles the acks of one topic: locates and locks the rows holding them ({@link DeliveryRows}),
+   * deletes single-message rows and runs whose every offset is now acked, and sets the acked bits
+   * of the other runs. Returns, per ack, whether it applied; a repeated id applies once (the
+   * first).
+   */
+  private boolean[] settle(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
+    boolean[] done = settleOnce(h, group, topicId, acks, now);
+    return DeliveryRows.retryRejected(done, acks, rest -> settleOnce(h, group, topicId, rest, now));
   }
 
-  /**
-   * One fenced DELETE for all acks of a topic, with arrays (PostgreSQL). Rows are matched by
-   * membership of partition, offset and token in the arrays; since a token names exactly one grant
-   * of one message, that deletes exactly the acked grants. The returned triples tell which acks
-   * applied.
-   */
-  private boolean[] deleteAll(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
-    int n = acks.size();
-    Integer[] partitions = new Integer[n];
-    Long[] offsets = new Long[n];
-    Long[] tokens = new Long[n];
-    for (int i = 0; i < n; i++) {
-      DeliveryId id = acks.get(i).delivery();
-      partitions[i] = id.partition();
-      offsets[i] = id.offset();
-      tokens[i] = id.token();
+  private boolean[] settleOnce(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
+    List<DeliveryId> ids = new ArrayList<>(acks.size());
+    acks.forEach(a -> ids.add(a.delivery()));
+    if (arrays) {
+      return deliveryRows.settleAll(h, "delivery_ack_many", group, topicId, ids, now, true);
     }
-    java.util.Set<String> deleted = new java.util.HashSet<>();
-    h.createQuery(sql.get("delivery_ack_many"))
-        .bindArray("partitions", Integer.class, (Object[]) partitions)
-        .bindArray("offsets", Long.class, (Object[]) offsets)
-        .bindArray("tokens", Long.class, (Object[]) tokens)
-        .bind("group", group)
-        .bind("topicId", topicId)
-        .bind("now", Database.ts(now))
-        .map(
-            (rs, ctx) ->
-                rs.getInt("partition_no")
-                    + "@"
-                    + rs.getLong("msg_offset")
-                    + "#"
-                    + rs.getLong("token"))
-        .forEach(deleted::add);
-    boolean[] done = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      DeliveryId id = acks.get(i).delivery();
-      // A repeated id in one call is applied once: the first occurrence takes it.
-      done[i] = deleted.remove(id.partition() + "@" + id.offset() + "#" + id.token());
+    DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
+    boolean[] done = new boolean[acks.size()];
+    java.util.Set<DeliveryRows.Row> singles = new java.util.HashSet<>();
+    Map<DeliveryRows.Row, java.util.Set<Integer>> runs = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < done.length; i++) {
+      DeliveryRows.Row r = rows[i];
+      if (r == null) {
+        continue;
+      }
+      if (!r.isRun()) {
+        done[i] = singles.add(r);
+      } else {
+        int pos = r.pos(ids.get(i));
+        done[i] =
+            !Bits.isSet(r.acked(), pos)
+                && runs.computeIfAbsent(r, k -> new java.util.HashSet<>()).add(pos);
+      }
+    }
+    PreparedBatch delete = h.prepareBatch(sql.get("delivery_delete_one"));
+    PreparedBatch update = h.prepareBatch(sql.get("run_set_acked"));
+    singles.forEach(r -> DeliveryRows.delete(delete, group, topicId, r));
+    for (Map.Entry<DeliveryRows.Row, java.util.Set<Integer>> e : runs.entrySet()) {
+      DeliveryRows.Row r = e.getKey();
+      String bits = Bits.with(r.acked(), r.span(), e.getValue());
+      if (Bits.all(bits)) {
+        DeliveryRows.delete(delete, group, topicId, r);
+      } else {
+        update
+            .bind("bits", bits)
+            .bind("group", group)
+            .bind("topicId", topicId)
+            .bind("partition", r.partition())
+            .bind("offset", r.start())
+            .add();
+      }
+    }
+    if (delete.size() > 0) {
+      delete.execute();
+    }
+    if (update.size() > 0) {
+      update.execute();
     }
     return done;
   }

@@ -34,4 +34,14 @@ public record PostgresDialect() implements Dialect {
   public boolean fastPaths() {
     return true;
   }
+
+  @Override
+  public boolean notifications() {
+    return true;
+  }
+
+  @Override
+  public boolean jsonHeaders() {
+    return true;
+  }
 }

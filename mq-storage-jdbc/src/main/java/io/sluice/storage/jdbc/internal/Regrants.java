@@ -21,20 +21,49 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 final class Regrants {
   private final Statements sql;
+  private final DeliveryRows deliveryRows;
 
-  Regrants(Statements sql) {
+  Regrants(Statements sql, DeliveryRows deliveryRows) {
     this.sql = sql;
+    this.deliveryRows = deliveryRows;
   }
 
-  private record Row(int partition, long offset, int attempts, Instant firstDelivered) {}
+  private record Row(int partition, long offset, int span, int attempts, Instant firstDelivered) {}
 
   private static Row row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
       throws java.sql.SQLException {
     return new Row(
         rs.getInt("partition_no"),
         rs.getLong("msg_offset"),
+        rs.getInt("span"),
         rs.getInt("attempts"),
         Database.instant(rs, "first_delivered_at"));
+  }
+
+  /**
+   * The rows to grant, at most {@code max}: a run row among them (a lease of many offsets that
+   * expired) is split into one row per offset not yet acked first, each with the attempts it
+   * counted; those beyond {@code max} stay due for the next claims.
+   */
+  private List<Row> singles(Handle h, Grant g, List<Row> rows, int max) {
+    List<Row> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      if (out.size() >= max) {
+        break;
+      }
+      if (r.span() == 1) {
+        out.add(r);
+        continue;
+      }
+      DeliveryRows.Row run =
+          deliveryRows.row(h, g.group(), g.row().id(), r.partition(), r.offset());
+      for (DeliveryRows.Row s : deliveryRows.explode(h, g.group(), g.row().id(), run)) {
+        if (out.size() < max) {
+          out.add(new Row(s.partition(), s.start(), 1, s.attempts(), s.firstDelivered()));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -50,7 +79,7 @@ final class Regrants {
             .bind("max", max)
             .map(Regrants::row)
             .list();
-    return grant(h, g, rows);
+    return grant(h, g, singles(h, g, rows, max));
   }
 
   /** Grants leases on held rows whose key became free (KEY_ORDERED). */

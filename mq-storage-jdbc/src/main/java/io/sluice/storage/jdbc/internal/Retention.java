@@ -21,12 +21,14 @@ public final class Retention {
   private final Database db;
   private final Topics topics;
   private final OffsetCommitter committer;
+  private final DeliveryRows deliveryRows;
 
   /** Retention over this database. */
   public Retention(Database db, Topics topics, OffsetCommitter committer) {
     this.db = db;
     this.topics = topics;
     this.committer = committer;
+    this.deliveryRows = new DeliveryRows(db.sql(), db.dialect().arrayAck());
   }
 
   /** Runs retention on every topic; returns the number of messages removed. */
@@ -98,6 +100,22 @@ public final class Retention {
     return Math.max(range.logStartOffset(), Math.min(cutoff, range.endOffset()));
   }
 
+  /** Splits the run rows (of any group) holding offsets on both sides of the cutoff. */
+  private void splitStraddling(Handle h, TopicRow row, int partition, long cutoff) {
+    List<java.util.Map.Entry<String, DeliveryRows.Row>> runs =
+        h.createQuery(db.sql().get("delivery_straddling"))
+            .bind("topicId", row.id())
+            .bind("partition", partition)
+            .bind("cutoff", cutoff)
+            .map(
+                (rs, ctx) ->
+                    java.util.Map.entry(rs.getString("group_name"), DeliveryRows.Row.read(rs, ctx)))
+            .list();
+    for (java.util.Map.Entry<String, DeliveryRows.Row> e : runs) {
+      deliveryRows.explode(h, e.getKey(), row.id(), e.getValue());
+    }
+  }
+
   private long deleteBelow(TopicRow row, PartitionInfo range, long cutoff) {
     long removed = 0;
     for (long from = range.logStartOffset(); from < cutoff; from += CHUNK) {
@@ -118,6 +136,7 @@ public final class Retention {
       db.tx(
           "retention",
           h -> {
+            splitStraddling(h, row, range.partition(), cutoff);
             h.createUpdate(db.sql().get("cursor_raise"))
                 .bind("topicId", row.id())
                 .bind("partition", range.partition())

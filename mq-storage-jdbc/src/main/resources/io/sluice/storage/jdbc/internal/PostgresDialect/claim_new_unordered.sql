@@ -1,11 +1,14 @@
 -- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
 -- round trip): lock one partition cursor with messages beyond it (skipping cursors other members
--- hold), read the next messages, insert their delivery rows and move the cursor past them.
--- Due messages are leased with tokens claim_no * 10000 + n; delayed ones wait (not leased). Claims
--- count no attempt (attempts stays 0: markStarted counts). Unordered rows store no key.
--- A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due again
--- (expired leases, retries) or held rows (it claimed KEY_ORDERED before), nothing is taken and the
--- one returned row says so (due_waiting): the caller then runs the general claim, which re-grants them.
+-- hold), read the next messages, record them and move the cursor past them. Consecutive due
+-- messages become run rows of up to :runMax (msg_offset, span; token of offset msg_offset + i =
+-- token + i), so a claim of 1,000 messages writes a handful of delivery rows, not 1,000. Due messages are leased with tokens
+-- claim_no * 10000 + n (n = rank among the due ones); delayed ones get a waiting row each (not
+-- leased). Claims count no attempt (attempts stays 0: markStarted counts). Unordered rows store no
+-- key. A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due
+-- again (expired leases, retries) or held rows (it claimed KEY_ORDERED before), nothing is taken
+-- and the one returned row says so (due_waiting): the caller then runs the general claim, which
+-- re-grants them.
 WITH paused AS (
   SELECT EXISTS (SELECT 1 FROM ${schema}.mq_pauses
                  WHERE group_name = :group AND topic_name IN (:topic, '*')) AS paused
@@ -46,20 +49,29 @@ WITH paused AS (
     ORDER BY mm.msg_offset
     LIMIT :max) m
 ), msg AS (
-  SELECT picked.*, ROW_NUMBER() OVER (ORDER BY msg_offset) AS rn,
-         (deliver_at IS NULL OR deliver_at <= :now) AS due
+  SELECT picked.*, (deliver_at IS NULL OR deliver_at <= :now) AS due
   FROM picked
+), ranked AS (
+  -- rn: rank among the due messages (1-based); NULL for delayed ones.
+  SELECT msg.*,
+         CASE WHEN due THEN ROW_NUMBER() OVER (PARTITION BY due ORDER BY msg_offset) END AS rn
+  FROM msg
+), runs AS (
+  -- Consecutive due messages share msg_offset - rn: one run each, cut every :runMax messages.
+  SELECT MIN(msg_offset) AS start, COUNT(*) AS span, MIN(rn) AS rn0
+  FROM ranked WHERE due
+  GROUP BY msg_offset - rn, (rn - 1) / :runMax
 ), ins AS (
   INSERT INTO ${schema}.mq_deliveries
       (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
-       visible_at, first_delivered_at)
-  SELECT :group, :topicId, msg.partition_no, msg.msg_offset, NULL,
-         CASE WHEN msg.due THEN tok.claim_no * 10000 + msg.rn - 1 ELSE 0 END,
-         0,
-         msg.due,
-         CASE WHEN msg.due THEN CAST(:until AS timestamptz) ELSE msg.deliver_at END,
-         CASE WHEN msg.due THEN CAST(:now AS timestamptz) END
-  FROM msg, tok
+       visible_at, first_delivered_at, span)
+  SELECT :group, :topicId, cur.partition_no, runs.start, NULL, tok.claim_no * 10000 + runs.rn0 - 1,
+         0, TRUE, CAST(:until AS timestamptz), CAST(:now AS timestamptz), runs.span
+  FROM runs, tok, cur
+  UNION ALL
+  SELECT :group, :topicId, ranked.partition_no, ranked.msg_offset, NULL, 0, 0, FALSE,
+         ranked.deliver_at, NULL, 1
+  FROM ranked WHERE NOT ranked.due
   RETURNING 1
 ), adv AS (
   UPDATE ${schema}.mq_cursors c
@@ -74,5 +86,5 @@ SELECT msg.partition_no, msg.msg_offset, msg.msg_key, msg.headers, msg.payload,
        tok.claim_no * 10000 + msg.rn - 1 AS token,
        (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM adv) AS advanced,
        due.due_waiting
-FROM due CROSS JOIN tok LEFT JOIN msg ON TRUE
+FROM due CROSS JOIN tok LEFT JOIN ranked msg ON TRUE
 ORDER BY msg.msg_offset

@@ -1,5 +1,5 @@
 -- As claim_ready, but a keyed row waits while a lower offset of its key is not done.
-SELECT d.partition_no, d.msg_offset, d.attempts, d.first_delivered_at
+SELECT d.partition_no, d.msg_offset, d.span, d.attempts, d.first_delivered_at
 FROM ${schema}.mq_deliveries d
 WHERE d.group_name = :group AND d.topic_id = :topicId AND d.visible_at <= :now
   AND (d.msg_key IS NULL OR NOT EXISTS (

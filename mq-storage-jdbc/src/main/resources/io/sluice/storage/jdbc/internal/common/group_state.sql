@@ -1,13 +1,18 @@
--- committed = lowest offset with a delivery row, else the cursor; inFlight = cursor - committed.
--- Offsets in [committed, cursor) without a row are done out of order, so the messages not yet done
--- (lag) are end - cursor + the rows left: one index-only count of the group's rows per partition.
+-- committed = the lowest offset not done: over the delivery rows, each row's first offset whose
+-- acked bit is not set (a single-message row: its offset), else the cursor; inFlight = cursor -
+-- committed. Offsets in [committed, cursor) without a row are done, so the messages not yet done
+-- (lag) are end - cursor + the offsets the rows still hold (span minus acked bits).
 SELECT p.partition_no, p.next_offset AS end_offset, c.next_offset AS cursor_offset,
        (SELECT MIN(m.msg_offset) FROM ${schema}.mq_messages m
          WHERE m.topic_id = p.topic_id AND m.partition_no = p.partition_no) AS first_offset,
-       (SELECT MIN(d.msg_offset) FROM ${schema}.mq_deliveries d
+       (SELECT MIN(d.msg_offset + CASE WHEN d.acked IS NULL THEN 0
+                                       ELSE LOCATE('0', d.acked) - 1 END)
+          FROM ${schema}.mq_deliveries d
          WHERE d.group_name = :group AND d.topic_id = p.topic_id
            AND d.partition_no = p.partition_no) AS open_offset,
-       (SELECT COUNT(*) FROM ${schema}.mq_deliveries d
+       (SELECT SUM(d.span - CASE WHEN d.acked IS NULL THEN 0
+                                 ELSE LENGTH(REPLACE(d.acked, '0', '')) END)
+          FROM ${schema}.mq_deliveries d
          WHERE d.group_name = :group AND d.topic_id = p.topic_id
            AND d.partition_no = p.partition_no) AS open_rows
 FROM ${schema}.mq_partitions p

@@ -1,0 +1,229 @@
+package io.sluice.benchmarks.jdbc;
+
+import io.sluice.api.Message;
+import io.sluice.api.TopicConfig;
+import io.sluice.spi.Ack;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.AppendWatch;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
+import io.sluice.storage.jdbc.JdbcStorage;
+import io.sluice.storage.jdbc.JdbcStorageConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Send-to-handler latency with the producer and the consumer in DIFFERENT JVMs (issue 12.2), and
+ * the consumer's idle claim rate. The parent JVM sends {@code rate} messages per second for {@code
+ * seconds} (every millisecond it appends what is due as one batch, like a producer with a 1 ms
+ * linger), each carrying its send time ({@code System.nanoTime}, one monotonic clock for every
+ * process of this host); a child JVM consumes through the SPI the way the runtime's claim loop
+ * does: claim up to 512, markStarted, handle, hand the acks to an ack thread (which acks whatever
+ * gathered while its previous call ran); when a claim finds nothing it waits {@code pollMillis} or
+ * until the store wakes it ({@code watchAppends}: its own appends, and with {@code notify} other
+ * processes' through LISTEN/NOTIFY). Then the parent stays idle for 5 s and the child counts its
+ * claim statements in that time.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.CrossProcessLatency \
+ *     [url] [user] [rate] [seconds] [pollMillis] [notify]
+ * </pre>
+ *
+ * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 20, 50, true.
+ */
+public final class CrossProcessLatency {
+  private static final String SCHEMA = "sluice_latency_bench";
+  private static final int IDLE_SECONDS = 5;
+
+  private CrossProcessLatency() {}
+
+  /** Parent (producer) or, with first argument {@code consume}, the child (consumer). */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("consume")) {
+      consume(args);
+      return;
+    }
+    String url = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/test";
+    String user = args.length > 1 ? args[1] : "postgres";
+    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 50;
+    boolean notify = args.length <= 5 || Boolean.parseBoolean(args[5]);
+    try (Connection c = DriverManager.getConnection(url, user, null);
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+    int total = rate * seconds;
+    try (JdbcStorage store = open(url, user, notify)) {
+      store.createTopic("lat", TopicConfig.partitions(4));
+      Process child =
+          new ProcessBuilder(
+                  ProcessHandle.current().info().command().orElse("java"),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CrossProcessLatency.class.getName(),
+                  "consume",
+                  url,
+                  user,
+                  Integer.toString(total),
+                  Long.toString(pollMillis),
+                  Boolean.toString(notify))
+              .redirectErrorStream(true)
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("ready")) {
+        // start-up logging
+      }
+      produce(store, rate, total);
+      while ((line = out.readLine()) != null) {
+        if (!line.contains(" INFO ")) {
+          System.out.println(line);
+        }
+      }
+      child.waitFor(1, TimeUnit.MINUTES);
+    }
+  }
+
+  private static JdbcStorage open(String url, String user, boolean notify) {
+    return JdbcStorage.create(
+        url,
+        user,
+        null,
+        JdbcStorageConfig.builder()
+            .schema(SCHEMA)
+            .maxPoolSize(4)
+            .retentionInterval(null)
+            .notifications(notify)
+            .build());
+  }
+
+  private static void produce(JdbcStorage store, int rate, int total) {
+    long start = System.nanoTime();
+    int sent = 0;
+    while (sent < total) {
+      long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+      List<OutgoingMessage> batch = new ArrayList<>();
+      for (; sent < due; sent++) {
+        byte[] payload = new byte[256];
+        ByteBuffer.wrap(payload).putInt(sent).putLong(System.nanoTime());
+        batch.add(OutgoingMessage.of(Message.builder(payload).key(Integer.toString(sent)).build()));
+      }
+      if (!batch.isEmpty()) {
+        store.append("lat", batch);
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  private static void consume(String[] args) throws Exception {
+    String url = args[1];
+    String user = args[2];
+    int total = Integer.parseInt(args[3]);
+    long pollMillis = Long.parseLong(args[4]);
+    boolean notify = Boolean.parseBoolean(args[5]);
+    long[] latencies = new long[total];
+    AtomicLong claims = new AtomicLong();
+    Semaphore wake = new Semaphore(0);
+    try (JdbcStorage store = open(url, user, notify);
+        AppendWatch w = store.watchAppends("lat", wake::release)) {
+      java.util.concurrent.LinkedBlockingQueue<Ack> acks =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      Thread acker =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    List<Ack> batch = new ArrayList<>();
+                    try {
+                      while (true) {
+                        batch.add(acks.take());
+                        acks.drainTo(batch);
+                        store.ack(new AckRequest("g", batch));
+                        batch.clear();
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      System.out.println("ready");
+      int received = 0;
+      while (received < total) {
+        received += round(store, claims, latencies, wake, pollMillis, acks);
+      }
+      long before = claims.get();
+      long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+      while (System.nanoTime() < idleEnd) {
+        round(store, claims, latencies, wake, pollMillis, acks);
+      }
+      acker.interrupt();
+      double idleRate = (claims.get() - before) / (double) IDLE_SECONDS;
+      report(latencies, pollMillis, notify, idleRate);
+    }
+  }
+
+  /** One claim round; waits for a wake-up or the poll interval when it found nothing. */
+  private static int round(
+      JdbcStorage store,
+      AtomicLong claims,
+      long[] latencies,
+      Semaphore wake,
+      long pollMillis,
+      java.util.Queue<Ack> ackQueue)
+      throws InterruptedException {
+    wake.drainPermits();
+    List<Lease> leases = store.claim(ClaimRequest.of("g", "lat", 512, Duration.ofSeconds(30)));
+    claims.incrementAndGet();
+    if (leases.isEmpty()) {
+      wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
+      return 0;
+    }
+    List<DeliveryId> ids = new ArrayList<>(leases.size());
+    leases.forEach(l -> ids.add(l.id()));
+    store.markStarted(new StartRequest("g", ids));
+    long now = System.nanoTime();
+    for (Lease l : leases) {
+      ByteBuffer b = ByteBuffer.wrap(l.message().message().payload());
+      int n = b.getInt();
+      latencies[n] = now - b.getLong();
+      ackQueue.add(Ack.of(l.id()));
+    }
+    return leases.size();
+  }
+
+  private static void report(long[] latencies, long pollMillis, boolean notify, double idleRate) {
+    int warm = latencies.length / 5;
+    long[] sorted = Arrays.copyOfRange(latencies, warm, latencies.length);
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    System.out.printf(
+        Locale.ROOT,
+        "consumer in another JVM, poll %d ms, notifications %s: latency p50 %.2f ms, p99 %.2f ms,"
+            + " p99.9 %.2f ms, max %.2f ms; idle: %.1f claim statements/s%n",
+        pollMillis,
+        notify ? "on" : "off",
+        sorted[n / 2] / 1e6,
+        sorted[(int) (n * 0.99)] / 1e6,
+        sorted[(int) (n * 0.999)] / 1e6,
+        sorted[n - 1] / 1e6,
+        idleRate);
+  }
+}

@@ -1,0 +1,180 @@
+package io.sluice.benchmarks.jdbc;
+
+import io.sluice.api.Message;
+import io.sluice.api.TopicConfig;
+import io.sluice.spi.Ack;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.ClaimRequest;
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.Lease;
+import io.sluice.spi.OutgoingMessage;
+import io.sluice.spi.StartRequest;
+import io.sluice.storage.jdbc.JdbcStorage;
+import io.sluice.storage.jdbc.JdbcStorageConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Drain + ack through the SPI beside the raw {@code DELETE ... SKIP LOCKED} dequeue, in one run,
+ * with the PostgreSQL server's CPU time per phase (read from /proc, so only when the server runs on
+ * this host). 256-byte payloads.
+ *
+ * <ol>
+ *   <li>raw: {@code messages} rows inserted, then dequeued by {@code sessions} sessions with {@code
+ *       DELETE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING};
+ *   <li>SPI: {@code messages} unkeyed messages in a topic of 8 partitions, drained by {@code
+ *       sessions} threads, each looping claim(1,000), one markStarted of the batch, acks of it in
+ *       slices of {@code ackSlice} (the runtime acks what finished while the previous call ran);
+ *   <li>runtime: the same messages in another topic, drained by one consumer group of the runtime
+ *       (mq-consumer) with a no-op handler and automatic acks, settings as in {@code EndToEnd
+ *       drain}: concurrency 256, prefetch 2,048, claims of 1,000, poll 1 ms.
+ * </ol>
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.DrainBench \
+ *     [url] [user] [messages] [sessions] [ackSlice]
+ * </pre>
+ *
+ * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 400000, 8, 250.
+ */
+public final class DrainBench {
+  private static final String SCHEMA = "sluice_drain_bench";
+
+  private DrainBench() {}
+
+  /** Runs both phases and prints the figures. */
+  public static void main(String[] args) throws Exception {
+    String url = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/test";
+    String user = args.length > 1 ? args[1] : "postgres";
+    int messages = args.length > 2 ? Integer.parseInt(args[2]) : 400_000;
+    int sessions = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    int ackSlice = args.length > 4 ? Integer.parseInt(args[4]) : 250;
+    byte[] payload = new byte[256];
+    PgCpu cpu;
+    try (Connection c = DriverManager.getConnection(url, user, null)) {
+      cpu = PgCpu.of(c);
+    }
+    RawCeilings raw = new RawCeilings(url, user, null);
+    raw.reset();
+    raw.insert(4, messages / 4 / 100, payload);
+    execute(url, user, "VACUUM ANALYZE sluice_bench_raw.q");
+    double c0 = cpu.seconds();
+    double rawRate = raw.dequeue(sessions);
+    double rawCpu = (cpu.seconds() - c0) / messages * 1e6;
+
+    execute(url, user, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    JdbcStorageConfig config =
+        JdbcStorageConfig.builder()
+            .schema(SCHEMA)
+            .maxPoolSize(sessions + 2)
+            .retentionInterval(null)
+            .build();
+    double spiRate;
+    double spiCpu;
+    double rtRate;
+    double rtCpu;
+    try (JdbcStorage store =
+        JdbcStorage.create(url + "?reWriteBatchedInserts=true", user, null, config)) {
+      store.createTopic("bench", TopicConfig.partitions(8));
+      List<OutgoingMessage> batch = new ArrayList<>(1_000);
+      for (int i = 0; i < 1_000; i++) {
+        batch.add(OutgoingMessage.of(Message.of(payload)));
+      }
+      for (int i = 0; i < messages; i += 1_000) {
+        store.append("bench", batch);
+      }
+      execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
+      c0 = cpu.seconds();
+      spiRate = Parallel.rate(sessions, () -> drain(store, ackSlice));
+      spiCpu = (cpu.seconds() - c0) / messages * 1e6;
+      store.createTopic("bench-rt", TopicConfig.partitions(8));
+      for (int i = 0; i < messages; i += 1_000) {
+        store.append("bench-rt", batch);
+      }
+      execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
+      c0 = cpu.seconds();
+      rtRate = runtime(store, messages);
+      rtCpu = (cpu.seconds() - c0) / messages * 1e6;
+    }
+    print("raw DELETE..SKIP LOCKED LIMIT 100, " + sessions + " sessions", rawRate, rawCpu);
+    print(
+        "SPI claim(1000)+markStarted+ack/" + ackSlice + ", " + sessions + " threads",
+        spiRate,
+        spiCpu);
+    print("runtime drain (1 group, no-op handler, auto ack)", rtRate, rtCpu);
+    System.out.printf(
+        Locale.ROOT,
+        "SPI / raw: %.2f; runtime / raw: %.2f (target >= 0.8)%n",
+        spiRate / rawRate,
+        rtRate / rawRate);
+  }
+
+  /** Drains topic bench-rt with one runtime consumer group; msg/s until its lag is 0. */
+  private static double runtime(JdbcStorage store, int messages) {
+    try (io.sluice.Sluice sluice =
+        io.sluice.Sluice.builder().storage(store).closeStorage(false).build()) {
+      long start = System.nanoTime();
+      io.sluice.consumer.ConsumerGroup g =
+          sluice
+              .consumer("rt")
+              .subscribe("bench-rt")
+              .concurrency(256)
+              .prefetch(2_048)
+              .batchSize(1_000)
+              .pollInterval(Duration.ofMillis(1))
+              .handler(d -> {})
+              .start();
+      while (sluice.admin().lag("rt", "bench-rt") > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      g.close();
+      return messages / seconds;
+    }
+  }
+
+  private static long drain(JdbcStorage store, int ackSlice) {
+    long done = 0;
+    int empty = 0;
+    while (empty < 3) {
+      List<Lease> leases = store.claim(ClaimRequest.of("g", "bench", 1_000, Duration.ofMinutes(1)));
+      empty = leases.isEmpty() ? empty + 1 : 0;
+      if (leases.isEmpty()) {
+        continue;
+      }
+      List<DeliveryId> ids = new ArrayList<>(leases.size());
+      leases.forEach(l -> ids.add(l.id()));
+      store.markStarted(new StartRequest("g", ids));
+      for (int i = 0; i < ids.size(); i += ackSlice) {
+        List<Ack> acks = new ArrayList<>(ackSlice);
+        for (DeliveryId id : ids.subList(i, Math.min(ids.size(), i + ackSlice))) {
+          acks.add(Ack.of(id));
+        }
+        done += store.ack(new AckRequest("g", acks)).applied();
+      }
+    }
+    return done;
+  }
+
+  private static void execute(String url, String user, String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, user, null);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void print(String what, double rate, double cpuMicrosPerMessage) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-58s %10.0f msg/s   PostgreSQL CPU %6.1f us/msg (%.2f cores at that rate)%n",
+        what,
+        rate,
+        cpuMicrosPerMessage,
+        rate * cpuMicrosPerMessage / 1e6);
+  }
+}
