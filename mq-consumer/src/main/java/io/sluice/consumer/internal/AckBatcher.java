@@ -12,8 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Gathers the acks of many handlers into one {@link Storage#ack} call, so a slow ack (an fsync, a
@@ -43,8 +43,9 @@ final class AckBatcher extends LoopService {
 
   private final Storage storage;
   private final String group;
-  private final AtomicReference<DeliveryTask> arrivals = new AtomicReference<>();
+  private final Arrivals<DeliveryTask> arrivals = new Arrivals<>();
   private final ArrayList<DeliveryTask> taken = new ArrayList<>();
+  private final Consumer<DeliveryTask> takeOne = taken::add;
   private final AtomicLong added = new AtomicLong();
   private volatile long applied;
   private volatile boolean finished;
@@ -73,11 +74,7 @@ final class AckBatcher extends LoopService {
       t.acked(false, closedError());
       return;
     }
-    DeliveryTask head;
-    do {
-      head = arrivals.get();
-      t.nextAck = head;
-    } while (!arrivals.compareAndSet(head, t));
+    arrivals.push(t);
     added.incrementAndGet();
     if (finished) {
       failArrivals(); // pushed after the last drain: nobody else will answer it
@@ -108,12 +105,12 @@ final class AckBatcher extends LoopService {
     if (emptyNaps < NAPS) {
       emptyNaps++;
       rest = NAPPING;
-      if (arrivals.get() == null) {
+      if (arrivals.isEmpty()) {
         LockSupport.parkNanos(this, NAP_NANOS);
       }
     } else {
       rest = SLEEPING;
-      if (arrivals.get() == null) {
+      if (arrivals.isEmpty()) {
         waitFor(100);
       }
     }
@@ -123,20 +120,7 @@ final class AckBatcher extends LoopService {
   /** Every arrival so far, oldest first, in the reused batch list. */
   private List<DeliveryTask> take() {
     taken.clear();
-    DeliveryTask newest = arrivals.getAndSet(null);
-    DeliveryTask oldest = null;
-    while (newest != null) {
-      DeliveryTask older = newest.nextAck;
-      newest.nextAck = oldest;
-      oldest = newest;
-      newest = older;
-    }
-    for (DeliveryTask t = oldest; t != null; ) {
-      DeliveryTask next = t.nextAck;
-      t.nextAck = null;
-      taken.add(t);
-      t = next;
-    }
+    arrivals.takeAll(takeOne);
     return taken;
   }
 
@@ -160,14 +144,11 @@ final class AckBatcher extends LoopService {
   }
 
   private void failArrivals() {
-    DeliveryTask t = arrivals.getAndSet(null);
-    while (t != null) {
-      DeliveryTask next = t.nextAck;
-      t.nextAck = null;
-      added.decrementAndGet();
-      t.acked(false, closedError());
-      t = next;
-    }
+    arrivals.takeAll(
+        t -> {
+          added.decrementAndGet();
+          t.acked(false, closedError());
+        });
   }
 
   private StorageClosedException closedError() {

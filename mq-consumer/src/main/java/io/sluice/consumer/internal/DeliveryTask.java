@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * handler past {@code maxHandlerTime}) and shutdown reach the same settle method; exactly one of
  * them wins the delivery's settle flag.
  */
-final class DeliveryTask implements Delivery {
+final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryTask.class);
   private static final VarHandle FLAGS;
 
@@ -70,7 +70,17 @@ final class DeliveryTask implements Delivery {
    */
   byte ackKind;
 
-  DeliveryTask nextAck;
+  private DeliveryTask nextAck;
+
+  @Override
+  public DeliveryTask nextArrival() {
+    return nextAck;
+  }
+
+  @Override
+  public void nextArrival(DeliveryTask next) {
+    nextAck = next;
+  }
 
   private volatile int ackState;
   private volatile Thread ackWaiter;

@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,7 +39,8 @@ final class ProducerBatcher extends LoopService {
   private final Storage storage;
   private final ProducerConfig config;
   private final Consumer<List<SendRequest>> done;
-  private final AtomicReference<SendRequest> arrivals = new AtomicReference<>();
+  private final Arrivals<SendRequest> arrivals = new Arrivals<>();
+  private final Consumer<SendRequest> takeOne = this::take;
   private final AtomicInteger lingerCount = new AtomicInteger();
   private final ArrayDeque<SendRequest> taken = new ArrayDeque<>();
   private int takenMessages;
@@ -64,11 +64,7 @@ final class ProducerBatcher extends LoopService {
    * this request ends the linger.
    */
   void add(SendRequest pending) {
-    SendRequest head;
-    do {
-      head = arrivals.get();
-      pending.next = head;
-    } while (!arrivals.compareAndSet(head, pending));
+    arrivals.push(pending);
     if (sleeping) {
       LockSupport.unpark(loop);
     } else if (lingering) {
@@ -84,9 +80,9 @@ final class ProducerBatcher extends LoopService {
   @Override
   protected void runOnce() {
     loop = Thread.currentThread();
-    if (taken.isEmpty() && arrivals.get() == null) {
+    if (taken.isEmpty() && arrivals.isEmpty()) {
       sleeping = true;
-      if (arrivals.get() == null && !isClosed()) {
+      if (arrivals.isEmpty() && !isClosed()) {
         LockSupport.parkNanos(this, IDLE_NANOS);
       }
       sleeping = false;
@@ -111,7 +107,7 @@ final class ProducerBatcher extends LoopService {
     try {
       // Requests pushed before the flag was visible did not count themselves: count them here (one
       // pushed meanwhile may count twice, which only ends the linger early).
-      for (SendRequest p = arrivals.get(); p != null; p = p.next) {
+      for (SendRequest p = arrivals.newest(); p != null; p = p.nextArrival()) {
         if (p.blocking()) {
           lingerEnd = true;
         }
@@ -131,23 +127,14 @@ final class ProducerBatcher extends LoopService {
 
   /** Moves every arrival, oldest first, behind the requests already taken. */
   private void drainQueue() {
-    SendRequest newest = arrivals.getAndSet(null);
-    SendRequest oldest = null;
-    while (newest != null) {
-      SendRequest older = newest.next;
-      newest.next = oldest;
-      oldest = newest;
-      newest = older;
-    }
-    for (SendRequest p = oldest; p != null; ) {
-      SendRequest next = p.next;
-      p.next = null;
-      taken.add(p);
-      takenMessages += p.size();
-      if (p.blocking()) {
-        takenBlocking++;
-      }
-      p = next;
+    arrivals.takeAll(takeOne);
+  }
+
+  private void take(SendRequest p) {
+    taken.add(p);
+    takenMessages += p.size();
+    if (p.blocking()) {
+      takenBlocking++;
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * its caller waits for the result, so the batch it joins goes at once. Requests wait in an
  * intrusive stack ({@code next}).
  */
-final class SendRequest {
+final class SendRequest implements Arrivals.Linked<SendRequest> {
   final String topic;
   final OutgoingMessage message;
   final List<OutgoingMessage> messages;
@@ -20,7 +20,17 @@ final class SendRequest {
   final boolean blocking;
   final CompletableFuture<Receipt> one;
   final CompletableFuture<List<Receipt>> all;
-  SendRequest next;
+  private SendRequest next;
+
+  @Override
+  public SendRequest nextArrival() {
+    return next;
+  }
+
+  @Override
+  public void nextArrival(SendRequest request) {
+    next = request;
+  }
 
   private SendRequest(
       String topic,
