@@ -221,6 +221,9 @@ final class DlqCommand implements Runnable {
 
     abstract String verb();
 
+    /** The past participle, as in "2 entries redriven". */
+    abstract String done();
+
     abstract boolean byId(SluiceAdmin admin, String id);
 
     abstract long byFilter(SluiceAdmin admin, DeadLetterFilter filter);
@@ -271,8 +274,7 @@ final class DlqCommand implements Runnable {
     }
 
     private String past() {
-      String v = verb();
-      return Character.toUpperCase(v.charAt(0)) + v.substring(1) + "d";
+      return Character.toUpperCase(done().charAt(0)) + done().substring(1);
     }
   }
 
@@ -286,6 +288,11 @@ final class DlqCommand implements Runnable {
     @Override
     String verb() {
       return "redrive";
+    }
+
+    @Override
+    String done() {
+      return "redriven";
     }
 
     @Override
@@ -307,6 +314,11 @@ final class DlqCommand implements Runnable {
     @Override
     String verb() {
       return "purge";
+    }
+
+    @Override
+    String done() {
+      return "purged";
     }
 
     @Override

@@ -27,13 +27,8 @@ final class DumpCommand extends Base {
       description = "Only this partition.")
   Integer partition;
 
-  @Option(
-      names = "--no-messages",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description = "Print each batch's messages (default), or only the batches.")
-  boolean messages;
+  @Option(names = "--no-messages", description = "Print only the batches, not their messages.")
+  boolean noMessages;
 
   @Override
   int run() {
@@ -115,7 +110,7 @@ final class DumpCommand extends Base {
     long last = ms.get(ms.size() - 1).offset();
     if (json()) {
       List<Object> decoded = new ArrayList<>();
-      if (messages) {
+      if (!noMessages) {
         for (StoredMessage m : ms) {
           decoded.add(Json.message(m.topic(), m.partition(), m.offset(), m.message()));
         }
@@ -131,7 +126,7 @@ final class DumpCommand extends Base {
               "lastOffset", last,
               "count", ms.size(),
               "crc", "ok");
-      if (messages) {
+      if (!noMessages) {
         line.put("messages", decoded);
       }
       Json.line(out(), line);
@@ -141,7 +136,7 @@ final class DumpCommand extends Base {
         .printf(
             "  batch at %d: offsets %d..%d (%d), %d bytes, crc ok%n",
             b.position(), first, last, ms.size(), b.length());
-    if (messages) {
+    if (!noMessages) {
       for (StoredMessage m : ms) {
         Message msg = m.message();
         out()
