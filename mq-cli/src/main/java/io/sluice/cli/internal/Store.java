@@ -59,10 +59,11 @@ final class Store implements AutoCloseable {
           io.sluice.cli.ExitCodes.STORE_BUSY,
           "the file store "
               + dir
-              + " is held by another process, so it cannot be changed from here ("
-              + e.getMessage()
-              + "). Stop that process first, or make the change through it (its SluiceAdmin or"
-              + " Actuator endpoint). Read-only commands work while it runs.");
+              + " is held by another process (lock file "
+              + e.lockFile()
+              + "), so it cannot be changed from here. Stop that process first, or make the"
+              + " change through it (its SluiceAdmin or Actuator endpoint). Read-only commands"
+              + " work while it runs.");
     }
   }
 
