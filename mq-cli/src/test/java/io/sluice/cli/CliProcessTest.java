@@ -69,7 +69,11 @@ class CliProcessTest {
 
   @Test
   void talksToPostgres() throws Exception {
-    String schema = "sluice_cli_process";
+    PostgresCliTest.requireDatabase();
+    String schema =
+        "sluice_cli_p_"
+            + java.util.HexFormat.of()
+                .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     try (var s =
         io.sluice.storage.jdbc.JdbcStorage.create(
             PostgresCliTest.URL,
