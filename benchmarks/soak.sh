@@ -19,4 +19,4 @@ export PATH="$JAVA_HOME/bin:$PATH"
 if [ "${SOAK_SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -q -pl benchmarks -am package -DskipTests >&2
 fi
-exec java -Xmx1g -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.soak.Soak "$@"
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.soak.Soak "$@"

@@ -37,6 +37,7 @@ final class ChildJvm {
             "-Xshare:auto",
             "-XX:+AutoCreateSharedArchive",
             "-XX:SharedArchiveFile=" + work.resolve("child.jsa"),
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-cp",
             System.getProperty("java.class.path"),
             SoakChild.class.getName()));
