@@ -1,13 +1,11 @@
 package io.sluice.benchmarks.soak;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,18 +13,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An append-only file of text lines, each written with one {@code write} call (so a SIGKILL leaves
  * whole lines, or a last line without its newline, which {@link #read} ignores). With {@code force}
- * every line is fsynced before {@link #append} returns.
+ * every line is fsynced before {@link #append} returns. A stream, not a {@code FileChannel}: an
+ * interrupted handler thread must not close the log for the rest of the process.
  */
 final class LineLog implements AutoCloseable {
-  private final FileChannel channel;
+  private final FileOutputStream out;
   private final boolean force;
   private final ReentrantLock lock = new ReentrantLock();
 
   LineLog(Path file, boolean force) {
     try {
-      this.channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      this.out = new FileOutputStream(file.toFile(), true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -34,14 +31,12 @@ final class LineLog implements AutoCloseable {
   }
 
   void append(String line) {
-    ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     lock.lock();
     try {
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
+      out.write(bytes);
       if (force) {
-        channel.force(false);
+        out.getFD().sync();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -69,6 +64,6 @@ final class LineLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    out.close();
   }
 }

@@ -32,10 +32,10 @@ public final class Soak implements Callable<Integer> {
   @Option(names = "--store", description = "file or postgres (default ${DEFAULT-VALUE})")
   String store = "file";
 
-  @Option(names = "--producer-rounds", description = "default ${DEFAULT-VALUE}")
+  @Option(names = "--producer-rounds", description = "default ${DEFAULT-VALUE}; 0 skips them")
   int producerRounds = 1_000;
 
-  @Option(names = "--consumer-rounds", description = "default ${DEFAULT-VALUE}")
+  @Option(names = "--consumer-rounds", description = "default ${DEFAULT-VALUE}; 0 skips them")
   int consumerRounds = 200;
 
   @Option(names = "--work", description = "work directory (default: a new temporary one)")
@@ -125,7 +125,8 @@ public final class Soak implements Callable<Integer> {
         Locale.ROOT,
         "soak store=%s producerRounds=%d consumerRounds=%d receipted=%d lost=%d duplicates=%d"
             + " phantoms=%d consumed=%d unprocessed=%d consumerDuplicates=%d redelivered=%d"
-            + " redeliveryBound=%d abandoned=%d abandonedWithoutStart=%d elapsed=%ds%n",
+            + " redeliveryBound=%d markedNotRunMax=%d abandoned=%d abandonedWithoutStart=%d"
+            + " elapsed=%ds%n",
         where.label(),
         producerRounds,
         consumerRounds,
@@ -138,6 +139,7 @@ public final class Soak implements Callable<Integer> {
         consumed.duplicates(),
         consumed.redelivered(),
         (long) consumerRounds * concurrency,
+        consumed.markedNotRunMax(),
         consumed.abandoned(),
         consumed.abandonedWithoutStart(),
         elapsedSeconds());
@@ -145,7 +147,10 @@ public final class Soak implements Callable<Integer> {
   }
 
   private ProducerCheck produce() throws Exception {
-    ProducerCheck check = new ProducerCheck(0, 0, 0, 0, 0);
+    ProducerCheck check;
+    try (Storage s = where.open()) {
+      check = ProducerCheck.run(s, work);
+    }
     for (int round = 1; round <= producerRounds; round++) {
       int threads = 1 + random.nextInt(8);
       long firstId = round * 100_000_000L;
@@ -183,10 +188,10 @@ public final class Soak implements Callable<Integer> {
       }
     }
     try (Storage s = where.open();
-        Sluice sluice = Sluice.builder().storage(s).build();
-        LineLog log = new LineLog(work.resolve("consumer"), false)) {
+        LineLog log = new LineLog(work.resolve("consumer"), false);
+        Sluice sluice = Sluice.builder().storage(StartLog.wrap(s, "drain", log)).build()) {
       drain(sluice, log);
-      ConsumerCheck check = ConsumerCheck.run(s, work);
+      ConsumerCheck check = ConsumerCheck.run(s, work, maxAttempts, concurrency);
       progress("consumer checked: %s", check);
       return check;
     }

@@ -62,6 +62,7 @@ public final class SoakChild {
     Sluice sluice = Sluice.builder().storage(storage).build();
     Producer producer = sluice.producer();
     AtomicLong next = new AtomicLong(firstId);
+    CountDownLatch firstReceipt = new CountDownLatch(1);
     LineLog sent = new LineLog(work.resolve("sent"), false);
     LineLog receipts = new LineLog(work.resolve("receipts"), true);
     for (int t = 0; t < threads; t++) {
@@ -73,18 +74,20 @@ public final class SoakChild {
                   sent.append("S " + id);
                   Receipt r = producer.send(SENT, Message.of("p:" + id));
                   receipts.append("R " + id + " " + r.partition() + " " + r.offset());
+                  firstReceipt.countDown();
                 }
               });
     }
+    firstReceipt.await(); // the kill falls while receipts flow (early kills cover start-up)
     ready();
     new CountDownLatch(1).await();
   }
 
   private static void consume(
       Path work, SoakStore where, String round, int concurrency, int maxAttempts) throws Exception {
-    Storage storage = where.open();
-    Sluice sluice = Sluice.builder().storage(storage).build();
     LineLog log = new LineLog(work.resolve("consumer"), false);
+    Storage storage = StartLog.wrap(where.open(), round, log);
+    Sluice sluice = Sluice.builder().storage(storage).build();
     SoakConsumer.start(sluice, round, concurrency, maxAttempts, log, true);
     ready();
     new CountDownLatch(1).await();
