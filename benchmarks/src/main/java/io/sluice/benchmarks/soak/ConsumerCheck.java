@@ -168,15 +168,14 @@ record ConsumerCheck(
       Log log = new Log();
       for (String[] f : LineLog.read(file)) {
         String round = f[1];
+        long id = idAt.get((Long.parseLong(f[2]) << 48) | Long.parseLong(f[3]));
         switch (f[0]) {
           case "M" -> {
-            long id = idAt.get((Long.parseLong(f[2]) << 48) | Long.parseLong(f[3]));
             log.marks.merge(id, 1, Integer::sum);
             log.markCount++;
             log.markedNotRunByRound.computeIfAbsent(round, r -> new HashSet<>()).add(id);
           }
           case "H" -> {
-            long id = Long.parseLong(f[2]);
             log.startCount++;
             log.starts.merge(id, 1, Integer::sum);
             Set<Long> waiting = log.markedNotRunByRound.get(round);
@@ -184,9 +183,8 @@ record ConsumerCheck(
               waiting.remove(id);
             }
           }
-          case "P" -> log.processed(round, Long.parseLong(f[2]));
+          case "P" -> log.processed(round, id);
           case "A" -> {
-            long id = Long.parseLong(f[2]);
             log.acked.add(id);
             log.unackedByRound.get(round).remove(id);
           }
