@@ -88,7 +88,11 @@ public final class SoakChild {
     LineLog log = new LineLog(work.resolve("consumer"), false);
     Storage storage = StartLog.wrap(where.open(), round, log);
     Sluice sluice = Sluice.builder().storage(storage).build();
-    SoakConsumer.start(sluice, round, concurrency, maxAttempts, log, true);
+    CountDownLatch handling = new CountDownLatch(1);
+    SoakConsumer.start(sluice, round, concurrency, maxAttempts, log, true, handling::countDown);
+    // The kill falls while handlers run (early kills cover start-up); a member that gets nothing
+    // in 10 s (every message leased by dead members) is killed anyway.
+    handling.await(10, TimeUnit.SECONDS);
     ready();
     new CountDownLatch(1).await();
   }

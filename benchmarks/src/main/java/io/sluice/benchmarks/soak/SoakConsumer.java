@@ -26,7 +26,8 @@ final class SoakConsumer {
       int concurrency,
       int maxAttempts,
       LineLog log,
-      boolean hangOnPoison) {
+      boolean hangOnPoison,
+      Runnable onStart) {
     return sluice
         .consumer(SoakChild.GROUP)
         .subscribe(SoakChild.WORK)
@@ -40,6 +41,7 @@ final class SoakConsumer {
               // fresh JVM bootstraps call sites for tens of milliseconds and would widen the gap
               // between the runtime's start mark and this line.
               log.append(line("H ", round, d.partition(), d.offset(), d.attempt()));
+              onStart.run();
               String[] f = d.payloadAsString().split(":");
               if (hangOnPoison && f.length > 2) {
                 new CountDownLatch(1).await();
