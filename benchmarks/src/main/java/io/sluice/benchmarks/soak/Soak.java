@@ -201,7 +201,8 @@ public final class Soak implements Callable<Integer> {
    * A member that is not killed takes what is left (once the last killed member's leases ran out).
    */
   private void drain(Sluice sluice, LineLog log) throws InterruptedException {
-    ConsumerGroup group = SoakConsumer.start(sluice, "drain", concurrency, maxAttempts, log, false, () -> {});
+    ConsumerGroup group =
+        SoakConsumer.start(sluice, "drain", concurrency, maxAttempts, log, false, () -> {});
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (sluice.admin().lag(SoakChild.GROUP, SoakChild.WORK) > 0) {
       if (System.nanoTime() > deadline) {
