@@ -1,0 +1,37 @@
+package io.sluice.benchmarks.soak;
+
+import io.sluice.spi.DeliveryId;
+import io.sluice.spi.StartRequest;
+import io.sluice.spi.Storage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+
+/**
+ * Wraps a member's {@link Storage} so that every {@link Storage#markStarted} (the runtime counting
+ * an attempt, just before the handler runs) first writes {@code M <round> <partition> <offset>} per
+ * delivery to the consumer log. Every attempt the store counts then has a line, so the checker can
+ * tell an {@code abandoned} message whose attempts were all handler starts from one whose attempts
+ * were counted some other way (a claim of a prefetched message, say).
+ */
+final class StartLog {
+  private StartLog() {}
+
+  static Storage wrap(Storage storage, String round, LineLog log) {
+    return (Storage)
+        Proxy.newProxyInstance(
+            Storage.class.getClassLoader(),
+            new Class<?>[] {Storage.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("markStarted") && args[0] instanceof StartRequest r) {
+                for (DeliveryId id : r.deliveries()) {
+                  log.append("M " + round + " " + id.partition() + " " + id.offset());
+                }
+              }
+              try {
+                return method.invoke(storage, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+}
