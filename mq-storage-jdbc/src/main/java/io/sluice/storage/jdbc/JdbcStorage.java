@@ -314,7 +314,8 @@ public final class JdbcStorage extends AbstractStorage {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(engine.db().dialect().name(), true, true, true, true);
+    return new Capabilities(
+        engine.db().dialect().name(), true, true, true, true, engine.wakeups() != null);
   }
 
   @Override

@@ -1,0 +1,135 @@
+package io.sluice.consumer.internal;
+
+import io.sluice.api.Delivery;
+import io.sluice.api.error.StaleDeliveryException;
+import io.sluice.consumer.BatchHandler;
+import io.sluice.consumer.TransactionalBatchHandler;
+import io.sluice.spi.Ack;
+import io.sluice.spi.AckRequest;
+import io.sluice.spi.TransactionContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Runs a batch handler over the deliveries a {@link Dispatcher} worker gathered: each delivery is
+ * reported and checked as a single one would be ({@link DeliveryTask#beforeHandler}: duplicates,
+ * other groups' redrives and abandoned messages never reach the handler), the handler runs once for
+ * the rest, and each delivery is settled by what it did ({@link DeliveryTask#afterHandler}). A
+ * transactional handler on a store with transactions runs in {@link
+ * io.sluice.spi.Storage#inTransaction} with the acks of the whole batch; on a store without, it
+ * runs with {@link TransactionContext#none()} and the acks follow through the ack batcher.
+ */
+final class BatchRunner {
+  private final BatchHandler handler;
+  private final TransactionalBatchHandler transactional;
+  private final int maxSize;
+  private final long waitNanos;
+
+  /** Exactly one of {@code handler} and {@code transactional} is set. */
+  BatchRunner(
+      BatchHandler handler, TransactionalBatchHandler transactional, int maxSize, Duration wait) {
+    this.handler = handler;
+    this.transactional = transactional;
+    this.maxSize = maxSize;
+    this.waitNanos = wait.toNanos();
+  }
+
+  int maxSize() {
+    return maxSize;
+  }
+
+  long waitNanos() {
+    return waitNanos;
+  }
+
+  /** Runs one batch on the calling thread and settles each of its deliveries. */
+  void run(List<DeliveryTask> batch, MemberContext member) {
+    Thread me = Thread.currentThread();
+    for (DeliveryTask t : batch) {
+      t.begin(me);
+    }
+    try {
+      List<DeliveryTask> go = new ArrayList<>(batch.size());
+      for (DeliveryTask t : batch) {
+        Outcome before = t.beforeHandler();
+        if (before != null) {
+          member.settler().settleQuietly(t, before);
+        } else {
+          go.add(t);
+        }
+      }
+      if (!go.isEmpty()) {
+        handle(go, member);
+      }
+    } finally {
+      for (DeliveryTask t : batch) {
+        t.end();
+      }
+    }
+  }
+
+  private void handle(List<DeliveryTask> go, MemberContext member) {
+    List<Delivery> view = Collections.unmodifiableList(go);
+    boolean inStoreTransaction =
+        transactional != null && member.storage().capabilities().transactions();
+    Instant start = member.timed() ? member.clock().instant() : null;
+    Throwable failure = null;
+    Object stale = null;
+    try {
+      if (handler != null) {
+        handler.handle(view);
+      } else if (inStoreTransaction) {
+        stale = runInTransaction(go, view, member);
+      } else {
+        go.forEach(DeliveryTask::autoOnly);
+        transactional.handle(view, TransactionContext.none());
+      }
+    } catch (Throwable e) {
+      failure = e;
+    }
+    if (start != null) {
+      Duration took = Duration.between(start, member.clock().instant());
+      for (DeliveryTask t : go) {
+        member.listener().onHandled(t, took, failure);
+      }
+    }
+    for (DeliveryTask t : go) {
+      Outcome o;
+      if (stale != null) {
+        // The transaction rolled back because one lease was lost; the others were not processed.
+        o = t.id().equals(stale) ? Outcome.LOST : Outcome.RELEASE;
+      } else {
+        o = t.afterHandler(failure, inStoreTransaction);
+      }
+      if (o != null) {
+        member.settler().settleQuietly(t, o);
+      }
+    }
+  }
+
+  /** The handler and the batch's acks in one store transaction; the stale id if it rolled back. */
+  private Object runInTransaction(List<DeliveryTask> go, List<Delivery> view, MemberContext member)
+      throws Exception {
+    List<Ack> acks = new ArrayList<>(go.size());
+    for (DeliveryTask t : go) {
+      t.autoOnly();
+      acks.add(AckBatcher.ackOf(t));
+    }
+    try {
+      member
+          .storage()
+          .inTransaction(
+              new AckRequest(member.group(), acks),
+              tx -> {
+                transactional.handle(view, tx);
+                return null;
+              });
+      return null;
+    } catch (StaleDeliveryException e) {
+      return e.delivery() != null ? e.delivery() : go.get(0).id();
+    }
+  }
+}
