@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a batch handler over the deliveries a {@link Dispatcher} worker gathered: each delivery is
@@ -51,8 +52,8 @@ final class BatchRunner {
     for (DeliveryTask t : batch) {
       t.begin(me);
     }
+    List<DeliveryTask> go = new ArrayList<>(batch.size());
     try {
-      List<DeliveryTask> go = new ArrayList<>(batch.size());
       for (DeliveryTask t : batch) {
         Outcome before = t.beforeHandler();
         if (before != null) {
@@ -90,11 +91,25 @@ final class BatchRunner {
     } catch (Throwable e) {
       failure = e;
     }
+    for (DeliveryTask t : go) {
+      t.end(); // the lease keeper no longer interrupts it: the settles below talk to the store
+    }
     if (start != null) {
       Duration took = Duration.between(start, member.clock().instant());
       for (DeliveryTask t : go) {
         member.listener().onHandled(t, took, failure);
       }
+    }
+    // An interrupt meant for the handler ends with it: the settles below talk to the store.
+    Thread.interrupted();
+    if (go.stream().anyMatch(DeliveryTask::isTimedOut)) {
+      // maxHandlerTime is the batch's: every delivery of it failed that attempt, not just the
+      // ones the lease keeper reached before the interrupted handler returned.
+      failure =
+          new TimeoutException(
+              "the batch handler ran longer than maxHandlerTime "
+                  + member.config().maxHandlerTime());
+      stale = null;
     }
     for (DeliveryTask t : go) {
       Outcome o;

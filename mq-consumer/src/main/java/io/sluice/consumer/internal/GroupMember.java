@@ -138,8 +138,8 @@ public final class GroupMember implements ConsumerGroup, Service {
       LOG.warn("group {}: could not settle {}; its lease will run out", config.group(), t, e);
       listener.onError(config.group(), e);
     }
-    if (runner != null) {
-      runner.interrupt();
+    if (runner != null && t.phase() == DeliveryTask.RUNNING) {
+      runner.interrupt(); // not once it returned: the thread may be settling or on the next one
     }
   }
 
