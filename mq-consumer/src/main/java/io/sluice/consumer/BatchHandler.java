@@ -17,7 +17,10 @@ import java.util.List;
  *       group's backoff after its own attempt count, or dead-lettered when the exception is not
  *       retryable or its attempts ran out. A delivery on a retry (attempt 2 or later) runs in a
  *       batch of its own, so one poison message uses up its attempts alone while the others of its
- *       first batch pass on their retry.
+ *       first batch pass on their retry. For the same reason an exception type the policy does not
+ *       retry dead-letters at once only in a batch of one; the deliveries of a larger batch are
+ *       retried alone first. With {@code maxAttempts} 1 a failed batch dead-letters all of its
+ *       deliveries.
  *   <li><b>Ordering:</b> under {@link io.sluice.api.Ordering#KEY_ORDERED} a batch holds at most one
  *       delivery per key, and the next message of a key is not handed out before the batch holding
  *       the previous one is done.

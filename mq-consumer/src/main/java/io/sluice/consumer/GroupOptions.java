@@ -104,6 +104,19 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
     return self();
   }
 
+  /**
+   * Adds exception types (and their subclasses) that are never retried: a handler failure of such a
+   * type dead-letters its message at once, with reason {@code not-retryable}, whatever attempts are
+   * left. Shorthand for {@code retry(retry.notRetryable(types))}; set it after {@link #retry},
+   * which replaces the whole policy.
+   */
+  @SafeVarargs
+  public final B notRetryable(Class<? extends Throwable>... types) {
+    Validation.required("types", types);
+    this.retry = retry.notRetryable(types);
+    return self();
+  }
+
   /** The dead-letter topic for every subscribed topic (default {@code <topic>.dlq}). */
   public B deadLetterTopic(String topic) {
     this.deadLetterTopic = Validation.topic(topic);

@@ -3,6 +3,7 @@ package io.sluice.consumer.internal;
 import io.sluice.api.Delivery;
 import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.consumer.BatchHandler;
+import io.sluice.consumer.RetryPolicy;
 import io.sluice.consumer.TransactionalBatchHandler;
 import io.sluice.spi.Ack;
 import io.sluice.spi.AckRequest;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -117,12 +119,28 @@ final class BatchRunner {
         // The transaction rolled back because one lease was lost; the others were not processed.
         o = t.id().equals(stale) ? Outcome.LOST : Outcome.RELEASE;
       } else {
-        o = t.afterHandler(failure, inStoreTransaction);
+        o = inBatchOf(go.size(), t, t.afterHandler(failure, inStoreTransaction), member);
       }
       if (o != null) {
         member.settler().settleQuietly(t, o);
       }
     }
+  }
+
+  /**
+   * A batch of several that threw an exception the policy does not retry cannot tell which delivery
+   * caused it: each is retried alone (while it has attempts left) instead of all being
+   * dead-lettered, so only the one that fails alone ends in the dead-letter topic.
+   */
+  private static Outcome inBatchOf(int size, DeliveryTask t, Outcome o, MemberContext member) {
+    if (size > 1 && o instanceof Outcome.DeadLetter d && Outcome.NOT_RETRYABLE.equals(d.reason())) {
+      RetryPolicy policy = member.config().retry();
+      return policy.hasAttemptsLeft(t.attempt())
+          ? new Outcome.Retry(
+              policy.backoff().delay(t.attempt(), ThreadLocalRandom.current()), d.error())
+          : new Outcome.DeadLetter(Outcome.EXHAUSTED, d.error());
+    }
+    return o;
   }
 
   /** The handler and the batch's acks in one store transaction; the stale id if it rolled back. */

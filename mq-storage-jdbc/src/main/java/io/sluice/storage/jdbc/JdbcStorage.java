@@ -100,7 +100,7 @@ public final class JdbcStorage extends AbstractStorage {
 
   /** Sends on the caller's JDBC transaction (the outbox); see {@link TransactionalSend}. */
   public TransactionalSend transactionalSend() {
-    return new TransactionalSend(engine, this::isClosed, describe());
+    return new TransactionalSend(engine, this::isClosed, describe(), this::notifyAppended);
   }
 
   private <R> R tx(String what, Function<Handle, R> work) {
