@@ -23,6 +23,11 @@ class H2ListenerFeaturesTest extends ListenerFeatures {
   }
 
   @Override
+  java.time.Duration defaultIdlePoll() {
+    return java.time.Duration.ofMillis(50); // no LISTEN/NOTIFY
+  }
+
+  @Override
   String table() {
     return "effects";
   }

@@ -41,6 +41,17 @@ abstract class ListenerFeatures {
 
   abstract String table();
 
+  /** The idle poll a listener gets when {@code sluice.listener.poll-interval} is not set. */
+  abstract Duration defaultIdlePoll();
+
+  @Test
+  void theIdlePollDefaultFollowsTheStoreAndACustomizerWins() {
+    assertThat(registry.group("tx").orElseThrow().config().pollInterval())
+        .isEqualTo(defaultIdlePoll());
+    assertThat(registry.group("wake").orElseThrow().config().pollInterval())
+        .isEqualTo(FeaturesApplication.SLOW_POLL);
+  }
+
   private List<String> rows(String prefix) {
     return jdbc.queryForList(
         "SELECT id FROM " + table() + " WHERE id LIKE ? ORDER BY id", String.class, prefix + "%");

@@ -61,6 +61,11 @@ class PostgresListenerFeaturesTest extends ListenerFeatures {
   }
 
   @Override
+  java.time.Duration defaultIdlePoll() {
+    return java.time.Duration.ofSeconds(1); // LISTEN/NOTIFY wakes listeners
+  }
+
+  @Override
   String table() {
     return APP_SCHEMA + ".effects";
   }
