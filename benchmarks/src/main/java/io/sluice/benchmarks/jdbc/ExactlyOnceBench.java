@@ -107,7 +107,11 @@ public final class ExactlyOnceBench {
               sluice,
               "eo-single",
               singleMessages,
-              b -> b.concurrency(concurrency).transactionalHandler(ExactlyOnceBench::effect));
+              b ->
+                  b.concurrency(concurrency)
+                      .batchSize(64)
+                      .prefetch(concurrency)
+                      .transactionalHandler(ExactlyOnceBench::effect));
       singleCpu = (cpu.seconds() - c0) / singleMessages * 1e6;
       singleRows = countEffects(url, user);
 
