@@ -2,6 +2,7 @@ package io.sluice.spring.features;
 
 import io.sluice.api.Delivery;
 import io.sluice.spring.autoconfigure.SluiceCustomizer;
+import io.sluice.spring.core.SluiceTemplate;
 import io.sluice.spring.listener.SluiceListener;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The application of the listener feature tests: transactional, batch and not-retryable listeners
@@ -35,9 +37,18 @@ public class FeaturesApplication {
     final List<String> batched = new CopyOnWriteArrayList<>();
     final List<String> woken = new CopyOnWriteArrayList<>();
 
-    Listeners(JdbcTemplate jdbc, @Value("${test.effects}") String table) {
+    final Ledger ledger;
+    final SluiceTemplate template;
+
+    Listeners(
+        JdbcTemplate jdbc,
+        @Value("${test.effects}") String table,
+        Ledger ledger,
+        SluiceTemplate template) {
       this.jdbc = jdbc;
       this.table = table;
+      this.ledger = ledger;
+      this.template = template;
     }
 
     /** Writes a row, then fails on the first attempt of "fail-once-*" and always on "fail-*". */
@@ -51,6 +62,8 @@ public class FeaturesApplication {
     void onOrder(String id, Delivery delivery) {
       calls.merge(id, 1, Integer::sum);
       jdbc.update("INSERT INTO " + table + " (id) VALUES (?)", id);
+      ledger.book(id); // a @Transactional method: joins the listener's transaction
+      template.send("tx-echo", id); // after it, still in the listener's transaction
       if (id.contains("fail-once") && delivery.attempt() == 1 || id.contains("fail-always")) {
         throw new IllegalStateException("failed after the write of " + id);
       }
@@ -108,9 +121,35 @@ public class FeaturesApplication {
     void onIdle(String id) {}
   }
 
+  /** A {@code @Transactional} service a transactional listener calls. */
+  public static class Ledger {
+    private final JdbcTemplate jdbc;
+    private final String table;
+
+    Ledger(JdbcTemplate jdbc, String table) {
+      this.jdbc = jdbc;
+      this.table = table;
+    }
+
+    /** Writes a ledger row; joins the caller's transaction (propagation REQUIRED). */
+    @Transactional
+    public void book(String id) {
+      jdbc.update("INSERT INTO " + table + " (id) VALUES (?)", id + "-ledger");
+    }
+  }
+
   @Bean
-  Listeners listeners(JdbcTemplate jdbc, @Value("${test.effects}") String table) {
-    return new Listeners(jdbc, table);
+  Ledger ledger(JdbcTemplate jdbc, @Value("${test.effects}") String table) {
+    return new Ledger(jdbc, table);
+  }
+
+  @Bean
+  Listeners listeners(
+      JdbcTemplate jdbc,
+      @Value("${test.effects}") String table,
+      Ledger ledger,
+      SluiceTemplate template) {
+    return new Listeners(jdbc, table, ledger, template);
   }
 
   @Bean

@@ -8,7 +8,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The listener features on the JDBC store over an in-memory H2 database (no LISTEN/NOTIFY). */
 @SpringBootTest(
     classes = FeaturesApplication.class,
-    properties = {"sluice.storage.type=jdbc", "test.effects=effects"})
+    properties = {
+      "sluice.storage.type=jdbc",
+      "test.effects=effects",
+      "sluice.topics.tx-echo.partitions=1"
+    })
 class H2ListenerFeaturesTest extends ListenerFeatures {
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {

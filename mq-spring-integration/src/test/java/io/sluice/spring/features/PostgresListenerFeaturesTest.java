@@ -18,7 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * Sluice's tables and the application's in two fresh schemas, dropped afterwards. With {@code
  * CI=true} an unreachable server fails the class; elsewhere it is skipped with the reason.
  */
-@SpringBootTest(classes = FeaturesApplication.class, properties = "sluice.storage.type=jdbc")
+@SpringBootTest(
+    classes = FeaturesApplication.class,
+    properties = {"sluice.storage.type=jdbc", "sluice.topics.tx-echo.partitions=1"})
 class PostgresListenerFeaturesTest extends ListenerFeatures {
   static final String URL =
       System.getenv()
