@@ -26,6 +26,8 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
   private ConsumerListener listener = ConsumerListener.NONE;
   private MessageHandler handler;
   private TransactionalHandler transactionalHandler;
+  private BatchHandler batchHandler;
+  private TransactionalBatchHandler transactionalBatchHandler;
   private Consumer<? super ConsumerGroup> onStart = g -> {};
 
   ConsumerGroupBuilder(String group, Storage storage) {
@@ -48,8 +50,39 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
 
   /** The handler, acknowledged automatically unless {@link #manualAck()} is set. */
   public ConsumerGroupBuilder handler(MessageHandler handler) {
-    this.handler = Validation.required("handler", handler);
-    this.transactionalHandler = null;
+    Validation.required("handler", handler);
+    clearHandlers();
+    this.handler = handler;
+    return this;
+  }
+
+  private void clearHandlers() {
+    handler = null;
+    transactionalHandler = null;
+    batchHandler = null;
+    transactionalBatchHandler = null;
+  }
+
+  /**
+   * A handler called with batches of up to {@link #maxBatchSize} deliveries (see {@link
+   * BatchHandler} for acks, failures and ordering). Replaces any handler set before.
+   */
+  public ConsumerGroupBuilder batchHandler(BatchHandler handler) {
+    Validation.required("handler", handler);
+    clearHandlers();
+    this.batchHandler = handler;
+    return this;
+  }
+
+  /**
+   * A batch handler that runs in one store transaction with the acks of its whole batch
+   * (exactly-once database effects at one commit per batch on the JDBC backend; see {@link
+   * TransactionalBatchHandler}). Implies automatic acks. Replaces any handler set before.
+   */
+  public ConsumerGroupBuilder transactionalBatchHandler(TransactionalBatchHandler handler) {
+    Validation.required("handler", handler);
+    clearHandlers();
+    this.transactionalBatchHandler = handler;
     return this;
   }
 
@@ -58,8 +91,9 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
    * the JDBC backend). Implies automatic acks.
    */
   public ConsumerGroupBuilder transactionalHandler(TransactionalHandler handler) {
-    this.transactionalHandler = Validation.required("handler", handler);
-    this.handler = null;
+    Validation.required("handler", handler);
+    clearHandlers();
+    this.transactionalHandler = handler;
     return this;
   }
 
@@ -102,9 +136,13 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
     return this;
   }
 
-  /** The configuration as set so far. */
+  /**
+   * The configuration as set so far. A poll interval left unset takes the store's default ({@link
+   * GroupConfig#defaultPollInterval}).
+   */
   public GroupConfig toConfig() {
-    return build(group, List.copyOf(topics));
+    return build(
+        group, List.copyOf(topics), GroupConfig.defaultPollInterval(storage.capabilities()));
   }
 
   /**
@@ -117,10 +155,14 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
    */
   public ConsumerGroup start() {
     GroupConfig built = toConfig();
-    if (handler == null && transactionalHandler == null) {
+    if (handler == null
+        && transactionalHandler == null
+        && batchHandler == null
+        && transactionalBatchHandler == null) {
       throw new InvalidConfigException("consumer group " + built.group() + " needs a handler");
     }
-    if (transactionalHandler != null && built.ackMode() == AckMode.MANUAL) {
+    if ((transactionalHandler != null || transactionalBatchHandler != null)
+        && built.ackMode() == AckMode.MANUAL) {
       throw new InvalidConfigException(
           "a transactional handler is always acknowledged automatically");
     }
@@ -128,7 +170,15 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
       storage.describeTopic(topic);
     }
     GroupMember member =
-        new GroupMember(storage, built, clock, listener, handler, transactionalHandler);
+        new GroupMember(
+            storage,
+            built,
+            clock,
+            listener,
+            handler,
+            transactionalHandler,
+            batchHandler,
+            transactionalBatchHandler);
     member.start();
     onStart.accept(member);
     return member;

@@ -25,7 +25,7 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
   int batchSize = GroupConfig.DEFAULT_BATCH_SIZE;
   Integer prefetch;
   Duration lease = GroupConfig.DEFAULT_LEASE;
-  Duration pollInterval = GroupConfig.DEFAULT_POLL_INTERVAL;
+  Duration pollInterval;
   RetryPolicy retry = RetryPolicy.DEFAULT;
   String deadLetterTopic;
   boolean deadLetters = true;
@@ -35,6 +35,8 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
   Duration lagInterval = GroupConfig.DEFAULT_LAG_INTERVAL;
   Duration maxHandlerTime = GroupConfig.DEFAULT_MAX_HANDLER_TIME;
   String member;
+  int maxBatchSize = GroupConfig.DEFAULT_MAX_BATCH_SIZE;
+  Duration maxBatchWait = GroupConfig.DEFAULT_MAX_BATCH_WAIT;
 
   GroupOptions() {}
 
@@ -87,7 +89,10 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
     return self();
   }
 
-  /** How long an idle member waits before claiming again (default 50 ms). */
+  /**
+   * How long an idle member waits before claiming again. Default 50 ms, or 1 s on a store whose
+   * notifications cross processes (see {@link GroupConfig#defaultPollInterval}).
+   */
   public B pollInterval(Duration pollInterval) {
     this.pollInterval = Validation.positive("pollInterval", pollInterval);
     return self();
@@ -96,6 +101,19 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
   /** Attempts, backoff and non-retryable exceptions (default {@link RetryPolicy#DEFAULT}). */
   public B retry(RetryPolicy retry) {
     this.retry = Validation.required("retry", retry);
+    return self();
+  }
+
+  /**
+   * Adds exception types (and their subclasses) that are never retried: a handler failure of such a
+   * type dead-letters its message at once, with reason {@code not-retryable}, whatever attempts are
+   * left. Shorthand for {@code retry(retry.notRetryable(types))}; set it after {@link #retry},
+   * which replaces the whole policy.
+   */
+  @SafeVarargs
+  public final B notRetryable(Class<? extends Throwable>... types) {
+    Validation.required("types", types);
+    this.retry = retry.notRetryable(types);
     return self();
   }
 
@@ -153,6 +171,25 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
     return self();
   }
 
+  /**
+   * For a batch handler: the most deliveries in one call, 1 to 10,000 (default 100). Each delivery
+   * of a batch holds a handler slot, so a member runs up to {@code concurrency} batches at once and
+   * claims for {@code concurrency × maxBatchSize} deliveries.
+   */
+  public B maxBatchSize(int maxBatchSize) {
+    this.maxBatchSize = GroupConfig.checkParallelism("maxBatchSize", maxBatchSize);
+    return self();
+  }
+
+  /**
+   * For a batch handler: how long a batch that is not full waits for more deliveries, after its
+   * first one was started (default 10 ms; zero takes what is ready at once).
+   */
+  public B maxBatchWait(Duration maxBatchWait) {
+    this.maxBatchWait = Validation.nonNegative("maxBatchWait", maxBatchWait);
+    return self();
+  }
+
   /** Sets every option to the value it has in {@code config} (not the group or its topics). */
   public B options(GroupConfig config) {
     Validation.required("config", config);
@@ -173,11 +210,18 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
     lagInterval = config.lagInterval();
     maxHandlerTime = config.maxHandlerTime();
     member = config.member();
+    maxBatchSize = config.maxBatchSize();
+    maxBatchWait = config.maxBatchWait();
     return self();
   }
 
   /** The configuration of {@code group} on {@code topics} with these options; validates it. */
   GroupConfig build(String group, List<String> topics) {
+    return build(group, topics, GroupConfig.DEFAULT_POLL_INTERVAL);
+  }
+
+  /** As {@link #build(String, List)}, with {@code idlePoll} when no poll interval was set. */
+  GroupConfig build(String group, List<String> topics, Duration idlePoll) {
     return new GroupConfig(
         group,
         topics,
@@ -188,7 +232,7 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
         batchSize,
         prefetch != null ? prefetch : concurrency,
         lease,
-        pollInterval,
+        pollInterval != null ? pollInterval : idlePoll,
         retry,
         deadLetterTopic,
         deadLetters,
@@ -197,6 +241,8 @@ public abstract sealed class GroupOptions<B extends GroupOptions<B>>
         shutdownTimeout,
         lagInterval,
         maxHandlerTime,
-        member);
+        member,
+        maxBatchSize,
+        maxBatchWait);
   }
 }

@@ -154,6 +154,14 @@ public abstract class ConsumerContract {
     }
   }
 
+  /** Batch handlers: batches, failures, per-message outcomes, order, one transaction per batch. */
+  @Nested
+  class Batches extends BatchCases {
+    Batches() {
+      super(ConsumerContract.this);
+    }
+  }
+
   /** Clocks: the store's clock alone decides when a retried message is visible again. */
   @Nested
   class Clock extends ClockCases {

@@ -18,18 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The claim loop of one member. At most {@code concurrency + prefetch} deliveries are outstanding
- * per member (claimed and not yet finished), so claimed-but-unstarted messages never exceed {@code
- * prefetch} beyond the running ones. Each round, once enough places are free (half the prefetch, at
- * most {@code batchSize}, at least 1: claims stay large under load), it claims up to that many
- * messages (at most {@code batchSize}) from the subscribed topics in turn, makes a {@link
- * DeliveryTask} of each (leased until claim time plus the lease, on the runtime's clock) and queues
- * them in the {@link Dispatcher}. When a full turn over the topics finds nothing, or the member is
- * paused, it waits {@code pollInterval}, or less when the store reports an append to a subscribed
- * topic ({@link Storage#watchAppends}; the member registers {@link #wake()} for it). A failing
- * claim is reported and retried after a growing pause (up to 2 s). While more than {@code max(1000,
- * 4 × (concurrency + prefetch))} acks wait for the store, it does not claim, so a store slower to
- * ack than to claim cannot make leases run out. Every {@code lagInterval} it reports lag per
- * partition.
+ * per member (with a batch handler, {@code concurrency × maxBatchSize + prefetch}) (claimed and not
+ * yet finished), so claimed-but-unstarted messages never exceed {@code prefetch} beyond the running
+ * ones. Each round, once enough places are free (half the prefetch, at most {@code batchSize}, at
+ * least 1: claims stay large under load), it claims up to that many messages (at most {@code
+ * batchSize}) from the subscribed topics in turn, makes a {@link DeliveryTask} of each (leased
+ * until claim time plus the lease, on the runtime's clock) and queues them in the {@link
+ * Dispatcher}. When a full turn over the topics finds nothing, or the member is paused, it waits
+ * {@code pollInterval}, or less when the store reports an append to a subscribed topic ({@link
+ * Storage#watchAppends}; the member registers {@link #wake()} for it). A failing claim is reported
+ * and retried after a growing pause (up to 2 s). While more than {@code max(1000, 4 × (concurrency
+ * + prefetch))} acks wait for the store, it does not claim, so a store slower to ack than to claim
+ * cannot make leases run out. Every {@code lagInterval} it reports lag per partition.
  */
 final class ClaimLoop extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimLoop.class);
@@ -64,9 +64,9 @@ final class ClaimLoop extends LoopService {
     this.dispatcher = dispatcher;
     this.memberName = memberName;
     this.ackBacklog = ackBacklog;
-    this.maxAckBacklog = Math.max(1_000, 4 * (config.concurrency() + config.prefetch()));
+    this.maxAckBacklog = Math.max(1_000, 4 * (member.slots() + config.prefetch()));
     this.threshold = Math.max(1, Math.min(config.batchSize(), config.prefetch() / 2));
-    this.free = new AtomicInteger(config.concurrency() + config.prefetch());
+    this.free = new AtomicInteger(member.slots() + config.prefetch());
   }
 
   /** {@code n} deliveries left the member: as many places are free again. */

@@ -43,6 +43,7 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
   private static final int LEASE_LOST = 2;
   private static final int UNTRACKED = 4;
   private static final int TIMED_OUT = 8;
+  private static final int AUTO_ONLY = 16;
 
   /** Where the task is: claimed, marked started, handler running, handler returned. */
   static final int QUEUED = 0;
@@ -101,20 +102,58 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
 
   /** Runs on a worker once the task was started: skip, abandoned, or the handler; then settles. */
   void run() {
-    runner = Thread.currentThread();
-    phase = RUNNING;
+    begin(Thread.currentThread());
     try {
       Outcome outcome = handle();
       if (outcome != null) {
         member.settler().settleQuietly(this, outcome);
       }
     } finally {
-      phase = RETURNED;
-      runner = null;
+      end();
     }
   }
 
+  /** Its handler (a batch's, or its own) runs on {@code thread} from now on. */
+  void begin(Thread thread) {
+    runner = thread;
+    phase = RUNNING;
+  }
+
+  /** Its handler returned. */
+  void end() {
+    phase = RETURNED;
+    runner = null;
+  }
+
   private Outcome handle() {
+    Outcome before = beforeHandler();
+    if (before != null) {
+      return before;
+    }
+    Instant start = member.timed() ? member.clock().instant() : null;
+    Throwable failure = null;
+    boolean lost = false;
+    try {
+      if (member.transactionalHandler() != null) {
+        lost = !runInTransaction();
+      } else {
+        member.handler().handle(this);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    if (start != null) {
+      member.listener().onHandled(this, Duration.between(start, member.clock().instant()), failure);
+    }
+    return lost ? Outcome.LOST : afterHandler(failure, member.transactionalHandler() != null);
+  }
+
+  /**
+   * Reports the delivery and decides whether a handler may see it: an outcome when it is skipped (a
+   * duplicate, another group's redrive), cannot be checked, or was abandoned; null when the handler
+   * runs.
+   */
+  Outcome beforeHandler() {
     member.listener().onDelivered(this);
     Outcome skip;
     try {
@@ -132,22 +171,7 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
       // lease ran out mid-message. A message that kills its consumer must not loop forever.
       return Outcome.abandoned();
     }
-    Instant start = member.timed() ? member.clock().instant() : null;
-    Throwable failure = null;
-    boolean lost = false;
-    try {
-      if (member.transactionalHandler() != null) {
-        lost = !runInTransaction();
-      } else {
-        member.handler().handle(this);
-      }
-    } catch (Throwable t) {
-      failure = t;
-    }
-    if (start != null) {
-      member.listener().onHandled(this, Duration.between(start, member.clock().instant()), failure);
-    }
-    return lost ? Outcome.LOST : afterHandler(failure);
+    return null;
   }
 
   /** Runs the transactional handler in the store transaction that acks; false if stale. */
@@ -183,7 +207,12 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
     return null;
   }
 
-  private Outcome afterHandler(Throwable failure) {
+  /**
+   * What the handler's return means for this delivery: {@code failure} is what it threw (null when
+   * it returned), {@code committed} whether its ack was committed with its transaction. Null when
+   * nothing is left to do (it was settled already, or a manual handler left it).
+   */
+  Outcome afterHandler(Throwable failure, boolean committed) {
     if (isSettled()) {
       if (failure != null && !(failure instanceof StaleDeliveryException)) {
         LOG.debug("group {}: handler threw after settling {}", group(), this, failure);
@@ -191,7 +220,7 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
       return null;
     }
     if (failure == null) {
-      if (member.transactionalHandler() != null) {
+      if (committed) {
         return Outcome.COMMITTED;
       }
       return member.config().ackMode() == AckMode.AUTO ? Outcome.ACK : null;
@@ -266,6 +295,20 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
 
   boolean isTimedOut() {
     return (flags & TIMED_OUT) != 0;
+  }
+
+  /** From now on only the runtime settles it (a transactional batch acks in its transaction). */
+  void autoOnly() {
+    setFlag(AUTO_ONLY);
+  }
+
+  private void checkUserSettle() {
+    if ((flags & AUTO_ONLY) != 0) {
+      throw new IllegalStateException(
+          this
+              + " is in a transactional batch, which acks every delivery in its transaction:"
+              + " return to commit, or throw to roll back and retry the batch");
+    }
   }
 
   /** Stops tracking it (settled, or its lease passed unsettled); the first call counts. */
@@ -374,22 +417,26 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
 
   @Override
   public void ack() {
+    checkUserSettle();
     member.settler().settleForUser(this, Outcome.WAITED_ACK);
   }
 
   @Override
   public void nack() {
+    checkUserSettle();
     member.settler().settleForUser(this, Outcome.failed(member.config().retry(), attempt(), null));
   }
 
   @Override
   public void nack(Duration delay) {
+    checkUserSettle();
     Validation.nonNegative("nack delay", delay);
     member.settler().settleForUser(this, Outcome.nacked(member.config().retry(), attempt(), delay));
   }
 
   @Override
   public void retryLater(Duration delay) {
+    checkUserSettle();
     member
         .settler()
         .settleForUser(this, new Outcome.Defer(Validation.nonNegative("retryLater delay", delay)));
@@ -397,6 +444,7 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
 
   @Override
   public void deadLetter(String reason) {
+    checkUserSettle();
     Validation.text("dead-letter reason", reason);
     member.settler().settleForUser(this, new Outcome.DeadLetter(reason, null));
   }

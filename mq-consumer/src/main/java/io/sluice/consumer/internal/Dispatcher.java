@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * after the previous one of that key finished, while other keys run in parallel. (The store already
  * hands out one message per key at a time; lanes keep that order inside the member even if it did
  * not.)
+ *
+ * <p><b>Batches.</b> With a batch handler ({@link BatchRunner}) each worker runs a batch at a time:
+ * it takes the started deliveries waiting (up to {@code maxBatchSize}), and while the batch is not
+ * full, waits up to {@code maxBatchWait} for more, marking ready ones itself meanwhile; one worker
+ * fills at a time, so batches fill rather than splitting. A delivery on a retry (attempt 2 or
+ * later) makes a batch of its own. Each delivery of a batch holds a slot until the batch ends: the
+ * member has {@code concurrency × maxBatchSize} slots and at most {@code concurrency} workers.
  */
 final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -46,11 +53,15 @@ final class Dispatcher {
   static final int MAX_MARKERS = 4;
 
   private final int concurrency;
+  private final int slots;
+  private final BatchRunner batch;
+  private final MemberContext batchMember;
   private final StartGate gate;
   private final IntConsumer leftDispatcher;
   private final ThreadFactory threads;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition quiet = lock.newCondition();
+  private final Condition fill = lock.newCondition();
   private final ArrayDeque<DeliveryTask> ready = new ArrayDeque<>();
   private final ArrayDeque<DeliveryTask> started = new ArrayDeque<>();
   private final Map<String, ArrayDeque<DeliveryTask>> lanes;
@@ -61,13 +72,23 @@ final class Dispatcher {
   private int markers;
   private boolean waking;
   private boolean closing;
+  private Worker filler;
 
   /**
    * A dispatcher; {@code leftDispatcher} is told how many deliveries left it (finished, handed back
    * or released), so the claim loop may claim as many more.
    */
   Dispatcher(GroupConfig config, StartGate gate, IntConsumer leftDispatcher) {
+    this(config, gate, leftDispatcher, null);
+  }
+
+  /** A dispatcher running the batch handler of {@code batchMember}, if not null. */
+  Dispatcher(
+      GroupConfig config, StartGate gate, IntConsumer leftDispatcher, MemberContext batchMember) {
     this.concurrency = config.concurrency();
+    this.batchMember = batchMember;
+    this.batch = batchMember == null ? null : batchMember.batch();
+    this.slots = batchMember == null ? concurrency : batchMember.slots();
     this.gate = gate;
     this.leftDispatcher = leftDispatcher;
     String prefix = "sluice-" + config.group() + "-handler-";
@@ -87,6 +108,10 @@ final class Dispatcher {
 
     @Override
     public void run() {
+      if (batch != null) {
+        runBatches();
+        return;
+      }
       DeliveryTask done = null;
       while (true) {
         DeliveryTask t = next(this, done);
@@ -104,6 +129,25 @@ final class Dispatcher {
         done = t;
       }
     }
+
+    private void runBatches() {
+      List<DeliveryTask> done = null;
+      while (true) {
+        List<DeliveryTask> b = nextBatch(this, done);
+        if (b == null) {
+          return;
+        }
+        try {
+          batch.run(b, batchMember);
+        } catch (Throwable e) {
+          LOG.error("group {}: unexpected failure handling a batch of {}", b.get(0).group(), b, e);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          Thread.interrupted(); // an interrupt meant for the handler ends with it
+        }
+        done = b;
+      }
+    }
   }
 
   /** Queues claimed deliveries; false (nothing queued) once closing. */
@@ -119,6 +163,9 @@ final class Dispatcher {
       if (mayMark(0)) {
         wakeOne();
       }
+      if (filler != null) {
+        fill.signal(); // a filling batch marks them itself if no one else does
+      }
       return true;
     } finally {
       lock.unlock();
@@ -126,7 +173,7 @@ final class Dispatcher {
   }
 
   private int room() {
-    return concurrency - running - started.size() - marking;
+    return slots - running - started.size() - marking;
   }
 
   private Worker pollIdle() {
@@ -239,8 +286,7 @@ final class Dispatcher {
     }
     int room = room();
     int others = markers - self;
-    return room > 0
-        && (others == 0 || (others < MAX_MARKERS && room >= Math.max(1, concurrency / 4)));
+    return room > 0 && (others == 0 || (others < MAX_MARKERS && room >= Math.max(1, slots / 4)));
   }
 
   /**
@@ -288,8 +334,116 @@ final class Dispatcher {
       }
     }
     if (!started.isEmpty()) {
+      if (filler != null) {
+        fill.signal(); // the filling batch takes them first
+      } else {
+        wakeOne();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- batches
+
+  /** The worker's next batch, after it finished {@code done}; null when it should exit. */
+  private List<DeliveryTask> nextBatch(Worker w, List<DeliveryTask> done) {
+    lock.lock();
+    try {
+      if (done != null && !finishedAll(done)) {
+        return null; // replaced while its handler overran; it no longer counts
+      }
+      while (true) {
+        if (w.woken) {
+          w.woken = false;
+          waking = false;
+        }
+        if (closing) {
+          workers.remove(w);
+          quiet.signalAll();
+          return null;
+        }
+        if (!started.isEmpty()) {
+          return fillBatch(w);
+        }
+        if (mayMark(0)) {
+          markRounds();
+          continue;
+        }
+        waitIdle(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes started deliveries into a batch until it is full or {@code maxBatchWait} has passed (only
+   * one worker waits at a time; the others take what is there). Lock held.
+   */
+  private List<DeliveryTask> fillBatch(Worker w) {
+    List<DeliveryTask> b = new ArrayList<>(Math.min(batch.maxSize(), started.size() + 16));
+    DeliveryTask first = started.poll();
+    running++;
+    b.add(first);
+    boolean wait = first.attempt() == 1 && filler == null && batch.waitNanos() > 0;
+    long deadline = System.nanoTime() + batch.waitNanos();
+    if (wait) {
+      filler = w;
+    }
+    try {
+      while (first.attempt() == 1 && b.size() < batch.maxSize()) {
+        DeliveryTask t = started.peek();
+        if (t != null) {
+          if (t.attempt() > 1) {
+            break; // a retry runs in a batch of its own
+          }
+          started.poll();
+          running++;
+          b.add(t);
+          continue;
+        }
+        if (closing) {
+          break;
+        }
+        if (mayMark(0)) {
+          markRounds();
+          continue;
+        }
+        long left = deadline - System.nanoTime();
+        if (!wait || left <= 0) {
+          break;
+        }
+        try {
+          fill.awaitNanos(left);
+        } catch (InterruptedException e) {
+          break; // shutdown: run what was taken
+        }
+      }
+    } finally {
+      if (filler == w) {
+        filler = null;
+      }
+    }
+    if (!started.isEmpty() || mayMark(0)) {
       wakeOne();
     }
+    return b;
+  }
+
+  /** A worker finished a batch; false if the worker was retired meanwhile. Lock held. */
+  private boolean finishedAll(List<DeliveryTask> done) {
+    boolean alive = true;
+    for (DeliveryTask t : done) {
+      if (t.retired) {
+        alive = false;
+      } else {
+        running--;
+        leave(t);
+      }
+    }
+    if (running == 0) {
+      quiet.signalAll();
+    }
+    return alive;
   }
 
   /** Up to {@code max} ready deliveries whose key lane is free; the others wait in their lane. */
@@ -349,6 +503,9 @@ final class Dispatcher {
       if (mayMark(0)) {
         wakeOne();
       }
+      if (filler != null) {
+        fill.signal(); // a filling batch marks them itself if no one else does
+      }
       return true;
     } finally {
       lock.unlock();
@@ -375,6 +532,7 @@ final class Dispatcher {
       while ((w = pollIdle()) != null) {
         w.wake.signal();
       }
+      fill.signalAll();
       return unstarted;
     } finally {
       lock.unlock();

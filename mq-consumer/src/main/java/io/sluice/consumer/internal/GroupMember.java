@@ -2,9 +2,11 @@ package io.sluice.consumer.internal;
 
 import io.sluice.api.MessageHandler;
 import io.sluice.api.internal.Validation;
+import io.sluice.consumer.BatchHandler;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.GroupConfig;
+import io.sluice.consumer.TransactionalBatchHandler;
 import io.sluice.consumer.TransactionalHandler;
 import io.sluice.spi.AppendWatch;
 import io.sluice.spi.Service;
@@ -52,6 +54,22 @@ public final class GroupMember implements ConsumerGroup, Service {
       ConsumerListener listener,
       MessageHandler handler,
       TransactionalHandler transactionalHandler) {
+    this(storage, config, clock, listener, handler, transactionalHandler, null, null);
+  }
+
+  /**
+   * A member with one handler of the four kinds (the others null); call {@link #start()}. A batch
+   * handler gets batches of up to {@link GroupConfig#maxBatchSize()}.
+   */
+  public GroupMember(
+      Storage storage,
+      GroupConfig config,
+      InstantSource clock,
+      ConsumerListener listener,
+      MessageHandler handler,
+      TransactionalHandler transactionalHandler,
+      BatchHandler batchHandler,
+      TransactionalBatchHandler transactionalBatchHandler) {
     this.storage = storage;
     this.config = config;
     this.listener = new SafeListener(listener);
@@ -70,10 +88,18 @@ public final class GroupMember implements ConsumerGroup, Service {
             settler,
             handler,
             transactionalHandler,
-            MemberContext.wantsLatencies(listener));
+            MemberContext.wantsLatencies(listener),
+            batchHandler == null && transactionalBatchHandler == null
+                ? null
+                : new BatchRunner(
+                    batchHandler,
+                    transactionalBatchHandler,
+                    config.maxBatchSize(),
+                    config.maxBatchWait()));
     StartGate gate =
         new StartGate(storage, config.group(), config.retry(), clock, this.listener, settler);
-    this.dispatcher = new Dispatcher(config, gate, this::freed);
+    this.dispatcher =
+        new Dispatcher(config, gate, this::freed, context.batch() == null ? null : context);
     this.claimLoop = new ClaimLoop(context, inFlight, dispatcher, memberName, acks::backlog);
     this.leaseKeeper =
         new LeaseKeeper(storage, config, clock, this.listener, inFlight, this::overran);
@@ -112,8 +138,8 @@ public final class GroupMember implements ConsumerGroup, Service {
       LOG.warn("group {}: could not settle {}; its lease will run out", config.group(), t, e);
       listener.onError(config.group(), e);
     }
-    if (runner != null) {
-      runner.interrupt();
+    if (runner != null && t.phase() == DeliveryTask.RUNNING) {
+      runner.interrupt(); // not once it returned: the thread may be settling or on the next one
     }
   }
 

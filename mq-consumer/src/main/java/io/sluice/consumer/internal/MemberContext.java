@@ -11,11 +11,12 @@ import java.time.InstantSource;
 
 /**
  * What every delivery of one member shares: its configuration, the store, the clock, the listener,
- * the settler and the handler (exactly one of {@code handler} and {@code transactionalHandler} is
- * set).
+ * the settler and the handler (exactly one of {@code handler}, {@code transactionalHandler} and
+ * {@code batch} is set).
  *
  * @param timed whether the listener wants handler latencies ({@link ConsumerListener#onHandled});
  *     when it does not, the runtime does not read the clock per delivery to measure them
+ * @param batch runs a batch handler, or null for a single-message handler
  */
 record MemberContext(
     GroupConfig config,
@@ -25,7 +26,29 @@ record MemberContext(
     Settler settler,
     MessageHandler handler,
     TransactionalHandler transactionalHandler,
-    boolean timed) {
+    boolean timed,
+    BatchRunner batch) {
+
+  /** A context with a single-message handler. */
+  MemberContext(
+      GroupConfig config,
+      Storage storage,
+      InstantSource clock,
+      ConsumerListener listener,
+      Settler settler,
+      MessageHandler handler,
+      TransactionalHandler transactionalHandler,
+      boolean timed) {
+    this(config, storage, clock, listener, settler, handler, transactionalHandler, timed, null);
+  }
+
+  /**
+   * Deliveries that may be started at once: {@code concurrency}, or {@code concurrency ×
+   * maxBatchSize} with a batch handler (each batch holds one slot per delivery).
+   */
+  int slots() {
+    return batch == null ? config.concurrency() : config.concurrency() * batch.maxSize();
+  }
 
   String group() {
     return config.group();

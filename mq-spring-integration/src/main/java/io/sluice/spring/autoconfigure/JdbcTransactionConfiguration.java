@@ -1,7 +1,9 @@
 package io.sluice.spring.autoconfigure;
 
 import io.sluice.spring.core.TransactionalSender;
+import io.sluice.spring.core.internal.JdbcListenerTransactions;
 import io.sluice.spring.core.internal.JdbcTransactionalSender;
+import io.sluice.spring.listener.ListenerTransactions;
 import io.sluice.storage.jdbc.JdbcStorage;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,5 +30,13 @@ class JdbcTransactionConfiguration {
   @ConditionalOnMissingBean(TransactionalSender.class)
   JdbcTransactionalSender sluiceTransactionalSender(JdbcStorage storage, DataSource dataSource) {
     return new JdbcTransactionalSender(storage, dataSource);
+  }
+
+  /** Transactional listeners run in Spring's transaction on the store's connection. */
+  @Bean
+  @ConditionalOnBean({JdbcStorage.class, DataSource.class})
+  @ConditionalOnMissingBean(ListenerTransactions.class)
+  JdbcListenerTransactions sluiceListenerTransactions(DataSource dataSource) {
+    return new JdbcListenerTransactions(dataSource);
   }
 }

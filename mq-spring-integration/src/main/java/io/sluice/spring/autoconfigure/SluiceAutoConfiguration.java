@@ -11,7 +11,9 @@ import io.sluice.spring.core.SendListener;
 import io.sluice.spring.core.SluiceMessageConverter;
 import io.sluice.spring.core.SluiceTemplate;
 import io.sluice.spring.core.TransactionalSender;
+import io.sluice.spring.listener.ListenerDefaults;
 import io.sluice.spring.listener.ListenerEndpointRegistry;
+import io.sluice.spring.listener.ListenerTransactions;
 import io.sluice.spring.listener.SluiceListenerBeanPostProcessor;
 import java.util.List;
 import java.util.Locale;
@@ -156,11 +158,37 @@ public final class SluiceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   ListenerEndpointRegistry sluiceListenerEndpointRegistry(
-      Sluice sluice, SluiceProperties properties, ObjectProvider<SluiceCustomizer> customizers) {
+      Sluice sluice,
+      SluiceProperties properties,
+      ObjectProvider<SluiceCustomizer> customizers,
+      ObjectProvider<ListenerTransactions> transactions) {
     return new ListenerEndpointRegistry(
         sluice,
-        properties.getListener().toDefaults(),
-        (id, builder) ->
-            customizers.orderedStream().forEach(c -> c.customizeListener(id, builder)));
+        listenerDefaults(properties.getListener(), sluice.storage()),
+        (id, builder) -> customizers.orderedStream().forEach(c -> c.customizeListener(id, builder)),
+        transactions.getIfUnique(() -> ListenerTransactions.NONE));
+  }
+
+  /**
+   * {@code sluice.listener.*}; without {@code poll-interval}, the store's default idle poll (1 s
+   * where notifications cross processes, see {@link
+   * io.sluice.consumer.GroupConfig#defaultPollInterval}).
+   */
+  static ListenerDefaults listenerDefaults(SluiceProperties.Listener listener, Storage storage) {
+    ListenerDefaults d = listener.toDefaults();
+    if (listener.isPollIntervalSet()) {
+      return d;
+    }
+    return new ListenerDefaults(
+        d.concurrency(),
+        d.ordering(),
+        d.maxAttempts(),
+        d.backoff(),
+        d.autoStartup(),
+        d.shutdownTimeout(),
+        io.sluice.consumer.GroupConfig.defaultPollInterval(storage.capabilities()),
+        d.createMissingTopics(),
+        d.missingTopicPartitions(),
+        d.maxHandlerTime());
   }
 }

@@ -2,6 +2,8 @@ package io.sluice.spring.autoconfigure;
 
 import io.sluice.Sluice;
 import io.sluice.spring.actuate.SluiceHealthIndicator;
+import io.sluice.spring.listener.ListenerEndpointRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -16,7 +18,8 @@ class SluiceHealthConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "sluiceHealthIndicator")
-  SluiceHealthIndicator sluiceHealthIndicator(Sluice sluice) {
-    return new SluiceHealthIndicator(sluice.storage());
+  SluiceHealthIndicator sluiceHealthIndicator(
+      Sluice sluice, ObjectProvider<ListenerEndpointRegistry> listeners) {
+    return new SluiceHealthIndicator(sluice.storage(), listeners.getIfUnique());
   }
 }

@@ -223,8 +223,14 @@ public class SluiceProperties {
     /** How long stopping a listener waits for its running handlers. */
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
-    /** How long an idle listener waits before looking for messages again. */
+    /**
+     * How long an idle listener waits before looking for messages again. Default 50 ms, or 1 s on a
+     * store whose notifications cross processes (PostgreSQL with LISTEN/NOTIFY), where new messages
+     * wake listeners at once and the poll is only a fallback.
+     */
     private Duration pollInterval = Duration.ofMillis(50);
+
+    private boolean pollIntervalSet;
 
     /** Whether a listener creates a subscribed topic that does not exist (else startup fails). */
     private boolean createMissingTopics = true;
@@ -317,6 +323,7 @@ public class SluiceProperties {
     public void setPollInterval(Duration pollInterval) {
       check("poll-interval", "pollInterval", o -> o.pollInterval(pollInterval));
       this.pollInterval = pollInterval;
+      this.pollIntervalSet = true;
     }
 
     /** Whether missing topics are created. */
@@ -341,6 +348,11 @@ public class SluiceProperties {
           "partitions",
           o -> Validation.partitions(missingTopicPartitions));
       this.missingTopicPartitions = missingTopicPartitions;
+    }
+
+    /** Whether {@code poll-interval} was set (else the store decides the default). */
+    public boolean isPollIntervalSet() {
+      return pollIntervalSet;
     }
 
     /** The handler time limit. */

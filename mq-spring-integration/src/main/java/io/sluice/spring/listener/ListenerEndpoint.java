@@ -5,10 +5,12 @@ import io.sluice.api.MessageHandler;
 import io.sluice.api.Ordering;
 import io.sluice.api.internal.Validation;
 import io.sluice.consumer.AckMode;
+import io.sluice.consumer.BatchHandler;
 import io.sluice.consumer.GroupConfig;
 import io.sluice.consumer.GroupOptions;
 import io.sluice.consumer.RetryPolicy;
 import io.sluice.spring.core.MessageConversionException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,8 +30,15 @@ import java.util.List;
  * @param deadLetterTopic the dead-letter topic, or null for {@code <topic>.dlq}
  * @param autoStartup whether to start with the context, or null for the default
  * @param ackMode who settles deliveries, or null for {@link AckMode#AUTO}
- * @param handler what runs for each delivery
+ * @param handler what runs for each delivery, or null for a batch listener
  * @param description where it was declared, for messages (for example {@code Billing.on(Order)})
+ * @param notRetryable exception types (and subclasses) that dead-letter at once, never retried
+ * @param batchHandler what runs for each batch of a batch listener, or null; exactly one of {@code
+ *     handler} and {@code batchHandler} is set
+ * @param maxBatchSize the most deliveries per batch, or null for the default (100)
+ * @param maxBatchWait how long a batch waits to fill, or null for the default (10 ms)
+ * @param transactional whether the listener runs in the store transaction that acks its deliveries
+ *     (see {@link SluiceListener#transactional()}), or null for false
  */
 public record ListenerEndpoint(
     String id,
@@ -43,7 +52,46 @@ public record ListenerEndpoint(
     Boolean autoStartup,
     AckMode ackMode,
     MessageHandler handler,
-    String description) {
+    String description,
+    List<Class<? extends Throwable>> notRetryable,
+    BatchHandler batchHandler,
+    Integer maxBatchSize,
+    Duration maxBatchWait,
+    Boolean transactional) {
+
+  /** An endpoint of a single-message listener without the later settings. */
+  public ListenerEndpoint(
+      String id,
+      String group,
+      List<String> topics,
+      Integer concurrency,
+      Ordering ordering,
+      Integer maxAttempts,
+      Backoff backoff,
+      String deadLetterTopic,
+      Boolean autoStartup,
+      AckMode ackMode,
+      MessageHandler handler,
+      String description) {
+    this(
+        id,
+        group,
+        topics,
+        concurrency,
+        ordering,
+        maxAttempts,
+        backoff,
+        deadLetterTopic,
+        autoStartup,
+        ackMode,
+        handler,
+        description,
+        List.of(),
+        null,
+        null,
+        null,
+        null);
+  }
 
   /** Checks the names and the required fields. */
   public ListenerEndpoint {
@@ -57,13 +105,35 @@ public record ListenerEndpoint(
     }
     topics.forEach(Validation::topic);
     topics = List.copyOf(topics);
-    Validation.required("handler", handler);
+    if ((handler == null) == (batchHandler == null)) {
+      throw new io.sluice.api.error.InvalidConfigException(
+          "listener " + id + " needs exactly one of a handler and a batch handler");
+    }
+    notRetryable = notRetryable == null ? List.of() : List.copyOf(notRetryable);
+    if (Boolean.TRUE.equals(transactional) && ackMode == AckMode.MANUAL) {
+      throw new io.sluice.api.error.InvalidConfigException(
+          "listener "
+              + id
+              + " is transactional, which acks automatically: ackMode MANUAL is not"
+              + " possible");
+    }
     description = description == null ? id : description;
     GroupConfig.Builder check = GroupConfig.builder(group).topics(topics);
     ListenerDefaults.DEFAULTS.applyTo(check);
     apply(check, ListenerDefaults.DEFAULTS, id, concurrency, ordering, maxAttempts, backoff);
     apply(check, deadLetterTopic, ackMode);
+    applyLater(check, notRetryable, maxBatchSize, maxBatchWait);
     check.build();
+  }
+
+  /** Whether the method takes batches. */
+  public boolean isBatch() {
+    return batchHandler != null;
+  }
+
+  /** Whether the method runs in the store transaction that acks its deliveries. */
+  public boolean isTransactional() {
+    return Boolean.TRUE.equals(transactional);
   }
 
   /**
@@ -74,6 +144,24 @@ public record ListenerEndpoint(
     defaults.applyTo(options);
     apply(options, defaults, id, concurrency, ordering, maxAttempts, backoff);
     apply(options, deadLetterTopic, ackMode);
+    applyLater(options, notRetryable, maxBatchSize, maxBatchWait);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void applyLater(
+      GroupOptions<?> options,
+      List<Class<? extends Throwable>> notRetryable,
+      Integer maxBatchSize,
+      Duration maxBatchWait) {
+    if (notRetryable != null && !notRetryable.isEmpty()) {
+      options.notRetryable(notRetryable.toArray(Class[]::new));
+    }
+    if (maxBatchSize != null) {
+      options.maxBatchSize(maxBatchSize);
+    }
+    if (maxBatchWait != null) {
+      options.maxBatchWait(maxBatchWait);
+    }
   }
 
   private static void apply(

@@ -42,6 +42,8 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, ListenerEndpoint> endpoints = new LinkedHashMap<>();
   private final Map<String, ConsumerGroup> running = new LinkedHashMap<>();
+  private final Map<String, RuntimeException> failures = new LinkedHashMap<>();
+  private final ListenerTransactions transactions;
   private boolean started;
 
   /**
@@ -53,9 +55,24 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
       Sluice sluice,
       ListenerDefaults defaults,
       BiConsumer<String, ConsumerGroupBuilder> customizer) {
+    this(sluice, defaults, customizer, ListenerTransactions.NONE);
+  }
+
+  /**
+   * A registry starting listeners on {@code sluice}, running transactional listeners through {@code
+   * transactions}.
+   *
+   * @param customizer applied to each listener's builder before it starts (id, builder)
+   */
+  public ListenerEndpointRegistry(
+      Sluice sluice,
+      ListenerDefaults defaults,
+      BiConsumer<String, ConsumerGroupBuilder> customizer,
+      ListenerTransactions transactions) {
     this.sluice = sluice;
     this.defaults = defaults;
     this.customizer = customizer;
+    this.transactions = transactions;
   }
 
   /**
@@ -117,14 +134,52 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
     }
   }
 
-  /** Starts one listener (a no-op when it runs already). */
+  /**
+   * Starts one listener (a no-op when it runs already). A failure is thrown, and remembered as the
+   * listener's state ({@link ListenerState#FAILED}) until it starts or stops.
+   */
   public void start(String id) {
     ListenerEndpoint endpoint = require(id);
     lock.lock();
     try {
       if (!running.containsKey(id)) {
-        running.put(id, startMember(endpoint));
+        try {
+          running.put(id, startMember(endpoint));
+          failures.remove(id);
+        } catch (RuntimeException e) {
+          failures.put(id, e);
+          throw e;
+        }
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The listener's state: running, paused, stopped, or failed. */
+  public ListenerState state(String id) {
+    require(id);
+    lock.lock();
+    try {
+      ConsumerGroup group = running.get(id);
+      if (group == null) {
+        return failures.containsKey(id) ? ListenerState.FAILED : ListenerState.STOPPED;
+      }
+      if (!group.isRunning()) {
+        return ListenerState.FAILED; // closed without the registry asking
+      }
+      return group.isPaused() ? ListenerState.PAUSED : ListenerState.RUNNING;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the listener's last start failed, if it did and has not started or stopped since. */
+  public Optional<RuntimeException> failure(String id) {
+    require(id);
+    lock.lock();
+    try {
+      return Optional.ofNullable(failures.get(id));
     } finally {
       lock.unlock();
     }
@@ -137,6 +192,7 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
     lock.lock();
     try {
       group = running.remove(id);
+      failures.remove(id);
     } finally {
       lock.unlock();
     }
@@ -188,16 +244,28 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
       ensureTopic(e, topic);
     }
     ConsumerGroupBuilder builder =
-        sluice
-            .consumer(e.group())
-            .subscribe(e.topics().toArray(String[]::new))
-            .handler(e.handler());
+        sluice.consumer(e.group()).subscribe(e.topics().toArray(String[]::new));
+    handler(e, builder);
     e.applyTo(builder, defaults);
     customizer.accept(e.id(), builder);
     ConsumerGroup group = builder.start();
     log.info(
         "Started listener {} ({}): group {} on {}", e.id(), e.description(), e.group(), e.topics());
     return group;
+  }
+
+  /** The handler of the four kinds that fits the endpoint. */
+  private void handler(ListenerEndpoint e, ConsumerGroupBuilder builder) {
+    if (e.isTransactional() && e.isBatch()) {
+      builder.transactionalBatchHandler(
+          (batch, tx) -> transactions.run(tx, () -> e.batchHandler().handle(batch)));
+    } else if (e.isTransactional()) {
+      builder.transactionalHandler((d, tx) -> transactions.run(tx, () -> e.handler().handle(d)));
+    } else if (e.isBatch()) {
+      builder.batchHandler(e.batchHandler());
+    } else {
+      builder.handler(e.handler());
+    }
   }
 
   private void ensureTopic(ListenerEndpoint e, String topic) {

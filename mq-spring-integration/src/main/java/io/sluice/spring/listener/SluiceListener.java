@@ -20,6 +20,11 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * <p><b>Batches and transactions.</b> {@code batch = "true"} makes a batch listener ({@code List}
+ * parameters, see {@link #batch()}); {@code transactional = "true"} runs the method in the store
+ * transaction that acks (see {@link #transactional()}); {@link #notRetryable()} lists exceptions
+ * that dead-letter at once.
+ *
  * <p><b>Parameters.</b> At most one parameter receives the payload: {@code byte[]} (raw), {@code
  * String} (UTF-8), or any other type, read from JSON with the application's Jackson mapper. Other
  * parameters may be {@link io.sluice.api.Delivery} (position, attempt, manual {@code ack}/{@code
@@ -85,4 +90,39 @@ public @interface SluiceListener {
    * each delivery through its {@link io.sluice.api.Delivery} parameter).
    */
   String ackMode() default "";
+
+  /**
+   * Exception types (and their subclasses) that are never retried: the listener throwing one
+   * dead-letters the message at once (reason {@code not-retryable}), whatever attempts are left. A
+   * payload that cannot be converted is always in this list.
+   */
+  Class<? extends Throwable>[] notRetryable() default {};
+
+  /**
+   * {@code "true"}: a batch listener. The method takes a {@code List} of payloads ({@code
+   * List<Order>}, {@code List<String>}, {@code List<byte[]>}) and/or a {@code List<Delivery>} or
+   * {@code List<Message>}, each in delivery order, and is called with up to {@link #maxBatchSize()}
+   * messages at a time. Returning acks them all; throwing retries each (a retry runs in a batch of
+   * its own); see {@link io.sluice.consumer.BatchHandler}. Default false.
+   */
+  String batch() default "";
+
+  /** The most messages per call of a batch listener, 1 to 10,000; default 100. */
+  String maxBatchSize() default "";
+
+  /**
+   * How long a batch listener's batch waits to fill, as a duration ({@code "10ms"}, {@code "1s"}),
+   * once its first message is ready; default 10 ms.
+   */
+  String maxBatchWait() default "";
+
+  /**
+   * {@code "true"}: the method runs inside the store transaction that acks its messages
+   * (exactly-once database effects). On the JDBC store that transaction is Spring's current one on
+   * the store's {@code DataSource} while the method runs: {@code JdbcTemplate} writes,
+   * {@code @Transactional} methods (they join it) and template sends commit with the ack, or roll
+   * back with it when the method throws. With {@link #batch()} the whole batch is one transaction.
+   * On the file store the method runs first and the ack follows. Always acknowledged automatically.
+   */
+  String transactional() default "";
 }

@@ -62,6 +62,35 @@ class SluiceListenerRegistrationTest {
     void two(String s) {}
   }
 
+  static class BatchAndStrict {
+    @SluiceListener(
+        id = "batch",
+        topic = "t",
+        group = "g",
+        batch = "true",
+        maxBatchSize = "${app.batch:50}",
+        maxBatchWait = "25ms",
+        transactional = "true",
+        notRetryable = {IllegalArgumentException.class, IllegalStateException.class},
+        autoStartup = "false")
+    void on(List<String> payloads, List<io.sluice.api.Delivery> deliveries) {}
+  }
+
+  static class BatchWithoutList {
+    @SluiceListener(topic = "t", group = "g", batch = "true", autoStartup = "false")
+    void on(String s) {}
+  }
+
+  static class TransactionalManual {
+    @SluiceListener(
+        topic = "t",
+        group = "g",
+        transactional = "true",
+        ackMode = "MANUAL",
+        autoStartup = "false")
+    void on(String s) {}
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class MemoryStore {
     @Bean
@@ -162,6 +191,54 @@ class SluiceListenerRegistrationTest {
             context ->
                 assertThat(context.getStartupFailure())
                     .hasStackTraceContaining("duplicate listener id \"same\""));
+  }
+
+  @Test
+  void batchTransactionalAndNotRetryableAttributesAreRead() {
+    runner
+        .withBean(BatchAndStrict.class)
+        .run(
+            context -> {
+              ListenerEndpoint e =
+                  context.getBean(ListenerEndpointRegistry.class).endpoint("batch").orElseThrow();
+              assertThat(e.isBatch()).isTrue();
+              assertThat(e.handler()).isNull();
+              assertThat(e.isTransactional()).isTrue();
+              assertThat(e.maxBatchSize()).isEqualTo(50);
+              assertThat(e.maxBatchWait()).isEqualTo(Duration.ofMillis(25));
+              assertThat(e.notRetryable())
+                  .containsExactly(IllegalArgumentException.class, IllegalStateException.class);
+              io.sluice.consumer.GroupConfig.Builder options =
+                  io.sluice.consumer.GroupConfig.builder("g").topics(List.of("t"));
+              e.applyTo(options, ListenerDefaults.DEFAULTS);
+              io.sluice.consumer.GroupConfig config = options.build();
+              assertThat(config.maxBatchSize()).isEqualTo(50);
+              assertThat(config.retry().isRetryable(new IllegalArgumentException())).isFalse();
+              assertThat(config.retry().isRetryable(new RuntimeException())).isTrue();
+              assertThat(
+                      config
+                          .retry()
+                          .isRetryable(new io.sluice.spring.core.MessageConversionException("bad")))
+                  .isFalse();
+            });
+  }
+
+  @Test
+  void aBatchListenerNeedsListsAndATransactionalOneAutomaticAcks() {
+    runner
+        .withBean(BatchWithoutList.class)
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining("BatchWithoutList.on(String)")
+                    .hasStackTraceContaining("every parameter of a batch listener is a List"));
+    runner
+        .withBean(TransactionalManual.class)
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining("TransactionalManual.on(String)")
+                    .hasStackTraceContaining("ackMode MANUAL is not possible"));
   }
 
   @Test

@@ -100,7 +100,7 @@ public final class JdbcStorage extends AbstractStorage {
 
   /** Sends on the caller's JDBC transaction (the outbox); see {@link TransactionalSend}. */
   public TransactionalSend transactionalSend() {
-    return new TransactionalSend(engine, this::isClosed, describe());
+    return new TransactionalSend(engine, this::isClosed, describe(), this::notifyAppended);
   }
 
   private <R> R tx(String what, Function<Handle, R> work) {
@@ -314,7 +314,8 @@ public final class JdbcStorage extends AbstractStorage {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(engine.db().dialect().name(), true, true, true, true);
+    return new Capabilities(
+        engine.db().dialect().name(), true, true, true, true, engine.wakeups() != null);
   }
 
   @Override

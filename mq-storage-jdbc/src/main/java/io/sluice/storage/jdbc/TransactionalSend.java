@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
@@ -44,17 +45,32 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  *
  * <p><b>Wake-ups.</b> On PostgreSQL with notifications on, the send also queues a {@code pg_notify}
  * in the caller's transaction, which PostgreSQL delivers when (and only if) the caller commits,
- * once per topic however many sends the transaction makes; consumers everywhere wake then.
+ * once per topic however many sends the transaction makes; consumers everywhere wake then. On other
+ * databases, call {@link #committed} after the commit to wake this process's consumers.
  */
 public final class TransactionalSend {
   private final Engine engine;
   private final BooleanSupplier closed;
   private final String store;
+  private final Consumer<String> committed;
 
-  TransactionalSend(Engine engine, BooleanSupplier closed, String store) {
+  TransactionalSend(
+      Engine engine, BooleanSupplier closed, String store, Consumer<String> committed) {
     this.engine = engine;
     this.closed = closed;
     this.store = store;
+    this.committed = committed;
+  }
+
+  /**
+   * Tells the consumers of this store in this process that a transaction holding sends to {@code
+   * topic} has committed, so they claim now instead of at their next poll. Call it after the commit
+   * (Sluice's Spring integration does, from {@code afterCommit}); calling it at another time is
+   * harmless, since wake-ups are hints. On PostgreSQL with notifications on, consumers in other
+   * processes are told by the database when the transaction commits.
+   */
+  public void committed(String topic) {
+    committed.accept(Validation.topic(topic));
   }
 
   /** Sends one message on the caller's transaction; see {@link #sendAll}. */

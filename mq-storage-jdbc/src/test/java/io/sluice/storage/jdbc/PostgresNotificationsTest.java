@@ -126,6 +126,21 @@ class PostgresNotificationsTest {
   }
 
   @Test
+  void theCapabilitiesSayWhetherNotificationsCrossProcesses() {
+    assertThat(listener.capabilities().crossProcessNotifications()).isTrue();
+    try (JdbcStorage off =
+        JdbcStorage.create(
+            PG.dataSource(),
+            JdbcStorageConfig.builder()
+                .schema(PG.schema())
+                .retentionInterval(null)
+                .notifications(false)
+                .build())) {
+      assertThat(off.capabilities().crossProcessNotifications()).isFalse();
+    }
+  }
+
+  @Test
   void withNotificationsOffOtherStoresAreNotWoken() throws Exception {
     listener.close();
     listener =

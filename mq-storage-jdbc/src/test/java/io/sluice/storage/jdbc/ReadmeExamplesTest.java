@@ -20,6 +20,7 @@ class ReadmeExamplesTest {
       // README: Using it
       JdbcStorage storage = JdbcStorage.create(dataSource, JdbcStorageConfig.defaults());
       assertThat(storage.capabilities().name()).isEqualTo("h2");
+      assertThat(storage.capabilities().crossProcessNotifications()).isFalse(); // no LISTEN on H2
       assertThat(storage.health().healthy()).isTrue();
       storage.close();
     }

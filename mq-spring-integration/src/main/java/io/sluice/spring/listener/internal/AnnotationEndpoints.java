@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.springframework.beans.factory.config.BeanExpressionContext;
 import org.springframework.beans.factory.config.BeanExpressionResolver;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Turns a {@link SluiceListener} on a bean method into a {@link ListenerEndpoint}: resolves
@@ -51,9 +52,16 @@ public final class AnnotationEndpoints {
     if (group.isEmpty()) {
       throw new IllegalStateException(where + ": group is required (the consumer group name)");
     }
-    ListenerMethodInvoker invoker;
+    boolean batch =
+        Boolean.TRUE.equals(parse(where, "batch", annotation.batch(), AnnotationEndpoints::bool));
+    ListenerMethodInvoker invoker = null;
+    BatchListenerMethodInvoker batchInvoker = null;
     try {
-      invoker = new ListenerMethodInvoker(bean, method, converter);
+      if (batch) {
+        batchInvoker = new BatchListenerMethodInvoker(bean, method, converter);
+      } else {
+        invoker = new ListenerMethodInvoker(bean, method, converter);
+      }
     } catch (IllegalStateException e) {
       throw new IllegalStateException(where + ": " + e.getMessage(), e);
     }
@@ -70,7 +78,12 @@ public final class AnnotationEndpoints {
           parse(where, "autoStartup", annotation.autoStartup(), AnnotationEndpoints::bool),
           parse(where, "ackMode", annotation.ackMode(), AnnotationEndpoints::ackMode),
           invoker,
-          ListenerMethodInvoker.describe(method));
+          ListenerMethodInvoker.describe(method),
+          List.of(annotation.notRetryable()),
+          batchInvoker,
+          parse(where, "maxBatchSize", annotation.maxBatchSize(), Integer::valueOf),
+          parse(where, "maxBatchWait", annotation.maxBatchWait(), DurationStyle::detectAndParse),
+          parse(where, "transactional", annotation.transactional(), AnnotationEndpoints::bool));
     } catch (SluiceException e) {
       throw new IllegalStateException(where + ": " + e.getMessage(), e);
     }

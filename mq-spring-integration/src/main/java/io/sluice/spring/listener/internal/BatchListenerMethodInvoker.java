@@ -1,0 +1,133 @@
+package io.sluice.spring.listener.internal;
+
+import io.sluice.api.Delivery;
+import io.sluice.api.Message;
+import io.sluice.consumer.BatchHandler;
+import io.sluice.spring.core.MessageConversionException;
+import io.sluice.spring.core.SluiceMessageConverter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Calls a batch {@code @SluiceListener} method with each batch: every parameter is a {@code List}
+ * in delivery order, of {@link Delivery}, of {@link Message}, or of payloads (one such parameter:
+ * {@code byte[]}, {@code String}, or a type converted with the {@link SluiceMessageConverter}). A
+ * payload that cannot be converted fails the batch with {@link MessageConversionException}; its
+ * deliveries are then retried one by one, so only that message is dead-lettered. Parameters are
+ * checked once, when the invoker is built.
+ */
+public final class BatchListenerMethodInvoker implements BatchHandler {
+  private final Object bean;
+  private final Method method;
+  private final List<Function<Delivery, Object>> binders;
+
+  /**
+   * An invoker of {@code method} on {@code bean}.
+   *
+   * @throws IllegalStateException when a parameter is not a {@code List} of a bindable type, or two
+   *     take payloads
+   */
+  public BatchListenerMethodInvoker(Object bean, Method method, SluiceMessageConverter converter) {
+    this.bean = bean;
+    this.method = method;
+    ReflectionUtils.makeAccessible(method);
+    List<Function<Delivery, Object>> built = new ArrayList<>();
+    boolean payloadBound = false;
+    for (Parameter p : method.getParameters()) {
+      Type element = elementType(p);
+      Function<Delivery, Object> binder;
+      if (element == Delivery.class) {
+        binder = d -> d;
+      } else if (element == Message.class) {
+        binder = Delivery::message;
+      } else {
+        if (payloadBound) {
+          throw new IllegalStateException(
+              "a batch listener takes one list of payloads, found another at " + p.getName());
+        }
+        payloadBound = true;
+        binder = payloadBinder(element, converter);
+      }
+      built.add(binder);
+    }
+    if (built.isEmpty()) {
+      throw new IllegalStateException("a batch listener needs a List parameter");
+    }
+    this.binders = List.copyOf(built);
+  }
+
+  private static Type elementType(Parameter p) {
+    if (p.getType() != List.class
+        || !(p.getParameterizedType() instanceof ParameterizedType list)) {
+      throw new IllegalStateException(
+          "every parameter of a batch listener is a List (of payloads, Delivery or Message),"
+              + " found "
+              + p.getParameterizedType().getTypeName()
+              + " "
+              + p.getName());
+    }
+    return list.getActualTypeArguments()[0];
+  }
+
+  private static Function<Delivery, Object> payloadBinder(
+      Type type, SluiceMessageConverter converter) {
+    if (type == byte[].class) {
+      return Delivery::payload;
+    }
+    if (type == String.class) {
+      return Delivery::payloadAsString;
+    }
+    return d -> {
+      try {
+        return converter.fromMessage(d.message(), type);
+      } catch (MessageConversionException e) {
+        throw new MessageConversionException(
+            e.getMessage()
+                + " (topic "
+                + d.topic()
+                + " partition "
+                + d.partition()
+                + " offset "
+                + d.offset()
+                + ")",
+            e);
+      }
+    };
+  }
+
+  @Override
+  public void handle(List<Delivery> batch) throws Exception {
+    Object[] args = new Object[binders.size()];
+    for (int i = 0; i < args.length; i++) {
+      List<Object> values = new ArrayList<>(batch.size());
+      for (Delivery d : batch) {
+        values.add(binders.get(i).apply(d));
+      }
+      args[i] = values;
+    }
+    try {
+      method.invoke(bean, args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception ex) {
+        throw ex;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return ListenerMethodInvoker.describe(method);
+  }
+}
