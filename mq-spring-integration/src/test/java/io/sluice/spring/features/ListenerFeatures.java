@@ -81,7 +81,7 @@ abstract class ListenerFeatures {
     // only the two committed attempts left a message.
     assertThat(
             admin.describeTopic("tx-echo").partitions().stream()
-                .mapToLong(io.sluice.spi.PartitionInfo::endOffset)
+                .mapToLong(io.sluice.consumer.admin.PartitionView::endOffset)
                 .sum())
         .isEqualTo(2);
     List<DeadLetter> dead = deadLetters("tx-orders.dlq");
