@@ -1,9 +1,13 @@
 package io.sluice.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +119,20 @@ public final class BarChart {
     }
     Path fromRoot = Path.of("benchmarks", "target");
     return Files.isDirectory(fromRoot) ? fromRoot : Path.of("target");
+  }
+
+  /**
+   * The conditions of a run for a subtitle: cores, the system load average at the time (the machine
+   * may be shared) and the time in UTC.
+   */
+  public static String conditions() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return String.format(
+        Locale.ROOT,
+        "%d cores, load average %s, %s UTC",
+        Runtime.getRuntime().availableProcessors(),
+        load < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", load),
+        LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES));
   }
 
   static int width(double value, double max) {

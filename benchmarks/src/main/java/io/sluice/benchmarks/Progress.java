@@ -90,7 +90,7 @@ public final class Progress implements AutoCloseable {
                 Locale.ROOT, "%,d of %,d (%d%%)", d, total, total > 0 ? 100 * d / total : 0);
     return String.format(
         Locale.ROOT,
-        "[progress] %5.1f s  %s: %s, %,.0f/s",
+        rate < 100 ? "[progress] %5.1f s  %s: %s, %,.1f/s" : "[progress] %5.1f s  %s: %s, %,.0f/s",
         (now - RUN_START) / 1e9,
         phase,
         where,

@@ -13,9 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -140,12 +137,7 @@ public final class FileStorageBenchmark {
     Path chart =
         new BarChart(
                 "Sluice file store beside its raw baselines",
-                String.format(
-                    Locale.ROOT,
-                    "%d-byte payloads, %d cores, %s UTC (FileStorageBenchmark)",
-                    PAYLOAD,
-                    Runtime.getRuntime().availableProcessors(),
-                    LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES)))
+                PAYLOAD + "-byte payloads, " + BarChart.conditions() + " (FileStorageBenchmark)")
             .add("SYNC, 8 senders", "msg/s", sync, "raw group commit (8 senders)", rawGroup)
             .add("OS, 1 message per call", "msg/s", single, "one pwrite per message", rawSingle)
             .add("OS, batches of 100", "msg/s", batched, "buffered append, 1 MiB", rawAppend)
