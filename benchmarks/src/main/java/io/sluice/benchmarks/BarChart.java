@@ -25,9 +25,9 @@ import java.util.Locale;
  * }</pre>
  */
 public final class BarChart {
-  private static final int WIDTH = 760;
+  private static final int WIDTH = 800;
   private static final int LEFT = 16;
-  private static final int BAR_MAX = 470;
+  private static final int BAR_MAX = 430;
   private static final int ROW = 70;
   private static final int TOP = 58;
 
