@@ -2,6 +2,8 @@ package io.sluice.benchmarks.file;
 
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.BarChart;
+import io.sluice.benchmarks.Progress;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.StoredMessage;
 import io.sluice.storage.file.Durability;
@@ -10,6 +12,7 @@ import io.sluice.storage.file.FileStorageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,14 +27,16 @@ import java.util.stream.Stream;
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.file.FileStorageBenchmark [dir]
  * </pre>
  *
- * Prints one line per figure and the ratios the targets are stated in. {@code dir} (default: the
+ * Prints one line per figure and the ratios the targets are stated in, shows progress on standard
+ * error (see {@link Progress}), and draws Sluice beside each raw baseline in {@code
+ * file-storage-benchmark.svg} (see {@link BarChart#outputDirectory()}). {@code dir} (default: the
  * system temp directory) should be on the disk under test.
  */
 public final class FileStorageBenchmark {
   private static final int PAYLOAD = 256;
   private static final int SINGLE = 1_000_000;
   private static final int BATCHED = 2_000_000;
-  private static final long SYNC_MILLIS = 4_000;
+  private static final Duration SYNC_TIME = Duration.ofSeconds(4);
 
   private FileStorageBenchmark() {}
 
@@ -53,16 +58,25 @@ public final class FileStorageBenchmark {
         "file store benchmark, %d-byte payloads, %d cores, dir %s%n",
         PAYLOAD, Runtime.getRuntime().availableProcessors(), base);
     Path raw = base.resolve("raw.log");
-    warmUp(base.resolve("warm"));
+    AtomicLong done = new AtomicLong();
+    try (Progress p = Progress.count("warm-up", 4, done::get)) {
+      warmUp(base.resolve("warm"), done);
+    }
     // The durable figures first, side by side, before the bulk phases leave gigabytes of dirty
     // page cache whose write-back slows every fsync.
-    double[] perMessage = RawBaselines.fsyncPerMessage(raw, PAYLOAD, 2_000);
+    double[] perMessage;
+    try (Progress p = Progress.timed("raw fsync per message", Duration.ofSeconds(2), done::get)) {
+      perMessage = RawBaselines.fsyncPerMessage(raw, PAYLOAD, 2_000, done);
+    }
     Files.delete(raw);
-    double rawGroup1 = RawBaselines.groupCommit(raw, 8, PAYLOAD, SYNC_MILLIS);
+    double rawGroup1 = rawGroupCommit(raw, done);
     Files.delete(raw);
-    double sync = syncSenders(base.resolve("sync"), 8, SYNC_MILLIS);
+    double sync;
+    try (Progress p = Progress.timed("sluice SYNC, 8 senders", SYNC_TIME, done::get)) {
+      sync = syncSenders(base.resolve("sync"), 8, SYNC_TIME.toMillis(), done);
+    }
     delete(base.resolve("sync"));
-    double rawGroup2 = RawBaselines.groupCommit(raw, 8, PAYLOAD, SYNC_MILLIS);
+    double rawGroup2 = rawGroupCommit(raw, done);
     Files.delete(raw);
     double rawGroup = (rawGroup1 + rawGroup2) / 2;
     line("raw fsync per message (1 thread)", perMessage[0]);
@@ -78,15 +92,33 @@ public final class FileStorageBenchmark {
         sync / perMessage[0],
         perMessage[1]);
 
-    double rawAppend = RawBaselines.append(raw, BATCHED, PAYLOAD);
-    double rawRead = RawBaselines.read(raw);
+    double rawAppend;
+    try (Progress p = Progress.count("raw append, 1 MiB buffer", BATCHED, done::get)) {
+      rawAppend = RawBaselines.append(raw, BATCHED, PAYLOAD, done);
+    }
+    double rawRead;
+    try (Progress p = Progress.count("raw read, 1 MiB buffer", BATCHED, done::get)) {
+      rawRead = RawBaselines.read(raw, done);
+    }
     Files.delete(raw);
-    double rawSingle = RawBaselines.writePerMessage(raw, SINGLE, PAYLOAD);
+    double rawSingle;
+    try (Progress p = Progress.count("raw one pwrite per message", SINGLE, done::get)) {
+      rawSingle = RawBaselines.writePerMessage(raw, SINGLE, PAYLOAD, done);
+    }
     Files.delete(raw);
-    double single = appendSingle(base.resolve("single"), SINGLE);
+    double single;
+    try (Progress p = Progress.count("sluice OS append, 1 msg/call", SINGLE, done::get)) {
+      single = appendSingle(base.resolve("single"), SINGLE, done);
+    }
     delete(base.resolve("single"));
-    double batched = appendBatched(base.resolve("batched"), BATCHED, 100);
-    double read = readAll(base.resolve("batched"));
+    double batched;
+    try (Progress p = Progress.count("sluice OS append, batches of 100", BATCHED, done::get)) {
+      batched = appendBatched(base.resolve("batched"), BATCHED, 100, done);
+    }
+    double read;
+    try (Progress p = Progress.count("sluice sequential read via SPI", BATCHED, done::get)) {
+      read = readAll(base.resolve("batched"), done);
+    }
     delete(base.resolve("batched"));
     line("raw append, 1 MiB buffer", rawAppend);
     line("raw read, 1 MiB buffer", rawRead);
@@ -101,13 +133,35 @@ public final class FileStorageBenchmark {
         100 * read / rawRead,
         100 * batched / rawAppend,
         100 * single / rawSingle);
+
+    Path chart =
+        new BarChart(
+                "Sluice file store beside its raw baselines",
+                PAYLOAD + "-byte payloads, " + BarChart.conditions() + " (FileStorageBenchmark)")
+            .add("SYNC, 8 senders", "msg/s", sync, "raw group commit (8 senders)", rawGroup)
+            .add("OS, 1 message per call", "msg/s", single, "one pwrite per message", rawSingle)
+            .add("OS, batches of 100", "msg/s", batched, "buffered append, 1 MiB", rawAppend)
+            .add("sequential read through the SPI", "msg/s", read, "buffered read, 1 MiB", rawRead)
+            .write(BarChart.outputDirectory().resolve("file-storage-benchmark.svg"));
+    System.out.println("chart: " + chart.toAbsolutePath());
   }
 
-  private static void warmUp(Path dir) throws Exception {
-    appendSingle(dir.resolve("a"), 300_000);
-    appendBatched(dir.resolve("b"), 500_000, 100);
-    readAll(dir.resolve("b"));
-    syncSenders(dir.resolve("c"), 8, 500);
+  private static double rawGroupCommit(Path raw, AtomicLong done) throws Exception {
+    try (Progress p = Progress.timed("raw group commit, 8 senders", SYNC_TIME, done::get)) {
+      return RawBaselines.groupCommit(raw, 8, PAYLOAD, SYNC_TIME.toMillis(), done);
+    }
+  }
+
+  private static void warmUp(Path dir, AtomicLong steps) throws Exception {
+    AtomicLong ignored = new AtomicLong();
+    appendSingle(dir.resolve("a"), 300_000, ignored);
+    steps.set(1);
+    appendBatched(dir.resolve("b"), 500_000, 100, ignored);
+    steps.set(2);
+    readAll(dir.resolve("b"), ignored);
+    steps.set(3);
+    syncSenders(dir.resolve("c"), 8, 500, ignored);
+    steps.set(4);
     delete(dir);
   }
 
@@ -115,19 +169,20 @@ public final class FileStorageBenchmark {
     return FileStorage.open(FileStorageConfig.builder(dir).durability(durability).build());
   }
 
-  private static double appendSingle(Path dir, int count) {
+  private static double appendSingle(Path dir, int count, AtomicLong done) {
     try (FileStorage s = store(dir, Durability.OS)) {
       s.createTopic("bench", TopicConfig.defaults());
       byte[] payload = new byte[PAYLOAD];
       long t0 = System.nanoTime();
       for (int i = 0; i < count; i++) {
         s.append("bench", List.of(OutgoingMessage.toPartition(Message.of(payload), 0)));
+        done.lazySet(i + 1);
       }
       return count / RawBaselines.seconds(t0);
     }
   }
 
-  private static double appendBatched(Path dir, int count, int size) {
+  private static double appendBatched(Path dir, int count, int size, AtomicLong done) {
     try (FileStorage s = store(dir, Durability.OS)) {
       s.createTopic("bench", TopicConfig.defaults());
       byte[] payload = new byte[PAYLOAD];
@@ -139,19 +194,24 @@ public final class FileStorageBenchmark {
           batch.add(OutgoingMessage.toPartition(Message.of(payload), 0));
         }
         s.append("bench", batch);
+        done.lazySet(i + size);
       }
       return count / RawBaselines.seconds(t0);
     }
   }
 
-  private static double readAll(Path dir) {
+  private static double readAll(Path dir, AtomicLong done) {
     try (FileStorage s = store(dir, Durability.OS)) {
-      return readAll(s);
+      return readAll(s, done);
     }
   }
 
   /** Reads partition 0 of topic {@code bench} whole through the SPI, 1,000 per call; msg/s. */
   static double readAll(FileStorage s) {
+    return readAll(s, new AtomicLong());
+  }
+
+  private static double readAll(FileStorage s, AtomicLong done) {
     long end = s.describeTopic("bench").partitions().get(0).endOffset();
     long t0 = System.nanoTime();
     long offset = 0;
@@ -159,16 +219,18 @@ public final class FileStorageBenchmark {
     while (offset < end) {
       List<StoredMessage> got = s.read("bench", 0, offset, 1000);
       offset += got.size();
+      done.lazySet(offset);
       bytes += got.get(got.size() - 1).message().payload().length;
     }
     double rate = end / RawBaselines.seconds(t0);
     return bytes > 0 ? rate : 0;
   }
 
-  private static double syncSenders(Path dir, int senders, long millis) throws Exception {
+  private static double syncSenders(Path dir, int senders, long millis, AtomicLong done)
+      throws Exception {
     try (FileStorage s = store(dir, Durability.SYNC)) {
       s.createTopic("bench", TopicConfig.defaults());
-      AtomicLong done = new AtomicLong();
+      done.set(0);
       long t0 = System.nanoTime();
       long end = t0 + millis * 1_000_000;
       List<Thread> threads = new ArrayList<>();

@@ -19,6 +19,11 @@ final class RawBaselines {
 
   /** Length-prefixed records of {@code payload} bytes through a 1 MiB buffer; msg/s. */
   static double append(Path file, int count, int payload) throws IOException {
+    return append(file, count, payload, new AtomicLong());
+  }
+
+  /** {@link #append(Path, int, int)}, publishing the records written so far in {@code done}. */
+  static double append(Path file, int count, int payload, AtomicLong done) throws IOException {
     byte[] record = new byte[payload];
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     long t0 = System.nanoTime();
@@ -32,6 +37,7 @@ final class RawBaselines {
           buf.clear();
         }
         buf.putInt(payload).put(record);
+        done.lazySet(i + 1);
       }
       buf.flip();
       while (buf.hasRemaining()) {
@@ -45,7 +51,8 @@ final class RawBaselines {
    * One positional write per record, no buffering: the ceiling of any append that must reach the
    * page cache before it returns; msg/s.
    */
-  static double writePerMessage(Path file, int count, int payload) throws IOException {
+  static double writePerMessage(Path file, int count, int payload, AtomicLong done)
+      throws IOException {
     ByteBuffer record = ByteBuffer.allocateDirect(payload + 48);
     long position = 0;
     long t0 = System.nanoTime();
@@ -53,6 +60,7 @@ final class RawBaselines {
       for (int i = 0; i < count; i++) {
         record.clear();
         position += ch.write(record, position);
+        done.lazySet(i + 1);
       }
     }
     return count / seconds(t0);
@@ -60,6 +68,11 @@ final class RawBaselines {
 
   /** Reads back the file written by {@link #append}, walking the records; msg/s. */
   static double read(Path file) throws IOException {
+    return read(file, new AtomicLong());
+  }
+
+  /** {@link #read(Path)}, publishing the records read so far in {@code done}. */
+  static double read(Path file, AtomicLong done) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     long n = 0;
     long t0 = System.nanoTime();
@@ -70,6 +83,7 @@ final class RawBaselines {
           int len = buf.getInt();
           buf.position(buf.position() + len);
           n++;
+          done.lazySet(n);
         }
         if (!buf.hasRemaining() && ch.position() == ch.size()) {
           break;
@@ -81,7 +95,8 @@ final class RawBaselines {
   }
 
   /** One write and one {@code force(false)} per record, one thread; returns {msg/s, avg µs}. */
-  static double[] fsyncPerMessage(Path file, int payload, long millis) throws IOException {
+  static double[] fsyncPerMessage(Path file, int payload, long millis, AtomicLong done)
+      throws IOException {
     ByteBuffer record = ByteBuffer.allocateDirect(payload + 4);
     long n = 0;
     long t0 = System.nanoTime();
@@ -92,6 +107,7 @@ final class RawBaselines {
         ch.write(record);
         ch.force(false);
         n++;
+        done.lazySet(n);
       }
     }
     double s = seconds(t0);
@@ -102,10 +118,11 @@ final class RawBaselines {
    * Raw group commit: {@code senders} threads hand records to one writer that writes all it has
    * gathered and forces once per gathered batch; each sender waits for its record's force.
    */
-  static double groupCommit(Path file, int senders, int payload, long millis) throws Exception {
+  static double groupCommit(Path file, int senders, int payload, long millis, AtomicLong done)
+      throws Exception {
     LinkedBlockingQueue<CompletableFuture<Void>> queue = new LinkedBlockingQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
-    AtomicLong done = new AtomicLong();
+    done.set(0);
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     try (FileChannel ch = open(file)) {
       Thread writer =

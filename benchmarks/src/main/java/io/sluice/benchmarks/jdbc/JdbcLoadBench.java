@@ -2,12 +2,15 @@ package io.sluice.benchmarks.jdbc;
 
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.BarChart;
+import io.sluice.benchmarks.Progress;
 import io.sluice.spi.Ack;
 import io.sluice.spi.ClaimRequest;
 import io.sluice.spi.Lease;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.storage.jdbc.JdbcStorage;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The JDBC backend against a real PostgreSQL, beside the raw-SQL ceilings measured in the same run
@@ -33,12 +37,17 @@ import java.util.Locale;
  *     [url] [user] [messagesPerPhase]
  * </pre>
  *
- * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 400000.
+ * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 400000. Progress goes
+ * to standard error every few seconds (see {@link Progress}); the figures are drawn beside their
+ * baselines in {@code jdbc-load-bench.svg} (see {@link BarChart#outputDirectory()}).
  */
 public final class JdbcLoadBench {
   static final int THREADS = 4;
   static final int BATCH = 100;
   static final String SCHEMA = "sluice_bench";
+
+  /** Messages appended or acked so far in the running phase, for {@link Progress}. */
+  private static final AtomicLong DONE = new AtomicLong();
 
   private JdbcLoadBench() {}
 
@@ -51,11 +60,21 @@ public final class JdbcLoadBench {
     byte[] payload = new byte[256];
     java.util.Arrays.fill(payload, (byte) 'p');
 
+    long total = (long) batchesPerThread * THREADS * BATCH;
     RawCeilings raw = new RawCeilings(url, user, null);
     raw.reset();
-    double rawInsert = raw.insert(THREADS, batchesPerThread, payload);
+    double rawInsert;
+    raw.progress.set(0);
+    try (Progress p = Progress.count("raw INSERT, 4 sessions", total, raw.progress::get)) {
+      rawInsert = raw.insert(THREADS, batchesPerThread, payload);
+    }
     vacuum(url, user, "sluice_bench_raw.q");
-    double rawDequeue = raw.dequeue(THREADS);
+    double rawDequeue;
+    raw.progress.set(0);
+    try (Progress p =
+        Progress.count("raw DELETE..SKIP LOCKED, 4 sessions", total, raw.progress::get)) {
+      rawDequeue = raw.dequeue(THREADS);
+    }
 
     dropSchema(url, user);
     JdbcStorageConfig config =
@@ -69,9 +88,15 @@ public final class JdbcLoadBench {
     try (JdbcStorage store =
         JdbcStorage.create(url + "?reWriteBatchedInserts=true", user, null, config)) {
       store.createTopic("bench", TopicConfig.partitions(8));
-      produce = produce(store, batchesPerThread, payload);
+      DONE.set(0);
+      try (Progress p = Progress.count("Sluice append, 4 threads", total, DONE::get)) {
+        produce = produce(store, batchesPerThread, payload);
+      }
       vacuum(url, user, SCHEMA + ".mq_messages");
-      consume = consume(store);
+      DONE.set(0);
+      try (Progress p = Progress.count("Sluice claim+ack, 4 consumers", total, DONE::get)) {
+        consume = consume(store);
+      }
     }
     print("raw INSERT 100 rows/statement, 4 sessions", rawInsert, "rows/s");
     print("Sluice append, batches of 100, 4 threads", produce, "msg/s");
@@ -86,6 +111,28 @@ public final class JdbcLoadBench {
         produce >= 100_000 ? "MET" : "MISSED",
         consume >= 20_000 ? "MET" : "MISSED",
         consume >= 0.4 * rawDequeue ? "MET" : "MISSED");
+    Path chart =
+        new BarChart(
+                "Sluice on PostgreSQL beside plain SQL",
+                "256-byte payloads, "
+                    + messages
+                    + " per phase, "
+                    + BarChart.conditions()
+                    + " (JdbcLoadBench)")
+            .add(
+                "append, batches of 100, 4 threads",
+                "msg/s",
+                produce,
+                "multi-row INSERT, 4 sessions",
+                rawInsert)
+            .add(
+                "claim(100) + ack, 4 consumers",
+                "msg/s",
+                consume,
+                "DELETE ... SKIP LOCKED, 4 sessions",
+                rawDequeue)
+            .write(BarChart.outputDirectory().resolve("jdbc-load-bench.svg"));
+    System.out.println("chart: " + chart.toAbsolutePath());
   }
 
   private static double produce(JdbcStorage store, int batchesPerThread, byte[] payload)
@@ -99,7 +146,9 @@ public final class JdbcLoadBench {
           }
           long sent = 0;
           for (int b = 0; b < batchesPerThread; b++) {
-            sent += store.append("bench", batch).size();
+            int n = store.append("bench", batch).size();
+            sent += n;
+            DONE.addAndGet(n);
           }
           return sent;
         });
@@ -120,7 +169,9 @@ public final class JdbcLoadBench {
               for (Lease l : leases) {
                 acks.add(Ack.of(l.id()));
               }
-              done += store.ack("bench-group", acks).applied();
+              int n = store.ack("bench-group", acks).applied();
+              done += n;
+              DONE.addAndGet(n);
             }
           }
           return done;

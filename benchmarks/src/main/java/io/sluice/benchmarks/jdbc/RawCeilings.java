@@ -29,6 +29,12 @@ final class RawCeilings {
     return DriverManager.getConnection(url, user, password);
   }
 
+  /**
+   * Rows inserted or dequeued so far in the running phase, for {@link
+   * io.sluice.benchmarks.Progress}.
+   */
+  final AtomicLong progress = new AtomicLong();
+
   void reset() throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
@@ -55,7 +61,9 @@ final class RawCeilings {
               for (int i = 1; i <= 100; i++) {
                 ps.setBytes(i, payload);
               }
-              rows += ps.executeUpdate();
+              int n = ps.executeUpdate();
+              rows += n;
+              progress.addAndGet(n);
             }
           }
           return rows;
@@ -85,6 +93,7 @@ final class RawCeilings {
                     }
                   }
                   rows += n;
+                  progress.addAndGet(n);
                   empty = n == 0 ? empty + 1 : 0;
                 }
               }

@@ -116,7 +116,7 @@ public final class SluiceAutoConfiguration {
 
   private static InvalidConfigException missingStorage(SluiceProperties properties) {
     String type = properties.getStorage().getType().name().toLowerCase(Locale.ROOT);
-    String module = "file".equals(type) ? "mq-storage-file" : "mq-storage-jdbc";
+    String module = "file".equals(type) ? "sluice-storage-file" : "sluice-storage-jdbc";
     return new InvalidConfigException(
         "sluice.storage.type="
             + type

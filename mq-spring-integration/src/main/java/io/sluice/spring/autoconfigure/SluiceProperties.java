@@ -71,9 +71,9 @@ public class SluiceProperties {
 
   /** The storage backends. */
   public enum StorageType {
-    /** The embedded append-log in a local directory (module mq-storage-file). */
+    /** The embedded append-log in a local directory (artifact sluice-storage-file). */
     FILE,
-    /** The application's {@code DataSource}: PostgreSQL or H2 (module mq-storage-jdbc). */
+    /** The application's {@code DataSource}: PostgreSQL or H2 (artifact sluice-storage-jdbc). */
     JDBC
   }
 

@@ -140,7 +140,7 @@ class SluiceAutoConfigurationTest {
               assertThat(context.getStartupFailure())
                   .rootCause()
                   .hasMessageContaining("sluice.storage.type=file")
-                  .hasMessageContaining("io.sluice:mq-storage-file");
+                  .hasMessageContaining("io.sluice:sluice-storage-file");
             });
   }
 
@@ -179,7 +179,7 @@ class SluiceAutoConfigurationTest {
             context ->
                 assertThat(context.getStartupFailure())
                     .rootCause()
-                    .hasMessageContaining("io.sluice:mq-storage-jdbc"));
+                    .hasMessageContaining("io.sluice:sluice-storage-jdbc"));
   }
 
   @Test

@@ -55,10 +55,19 @@ class PostgresSpringBootTest extends ListenerScenarios {
       s.execute("CREATE SCHEMA " + APP_SCHEMA);
       s.execute("CREATE TABLE " + APP_SCHEMA + ".orders (id text PRIMARY KEY)");
     } catch (SQLException e) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw e;
+      String state = e.getSQLState();
+      String fix =
+          "; create the database with  psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE test'"
+              + " (user postgres without password), or set SLUICE_TEST_POSTGRES_URL to a JDBC URL"
+              + " with user and password";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))
+          || "3D000".equals(state)
+          || (state != null && state.startsWith("28"))) {
+        // In CI, and whenever the server answered (missing database, refused login): a failure.
+        throw new IllegalStateException(
+            "PostgreSQL at " + URL + " cannot be used: " + e.getMessage() + fix, e);
       }
-      Assumptions.abort("PostgreSQL not reachable at " + URL + ": " + e.getMessage());
+      Assumptions.abort("PostgreSQL not reachable at " + URL + ": " + e.getMessage() + fix);
     }
   }
 

@@ -25,6 +25,7 @@ import io.sluice.spi.StorageHealth;
 import io.sluice.spi.StoredMessage;
 import io.sluice.spi.TopicInfo;
 import io.sluice.spi.TransactionalWork;
+import io.sluice.storage.jdbc.internal.DataSourceNames;
 import io.sluice.storage.jdbc.internal.Engine;
 import io.sluice.storage.jdbc.internal.PoolFactory;
 import java.time.Instant;
@@ -76,7 +77,8 @@ public final class JdbcStorage extends AbstractStorage {
   public static JdbcStorage create(DataSource dataSource, JdbcStorageConfig config) {
     Validation.required("dataSource", dataSource);
     Validation.required("config", config);
-    return new JdbcStorage(Engine.start(dataSource, config, null, dataSource.toString()));
+    return new JdbcStorage(
+        Engine.start(dataSource, config, null, DataSourceNames.beforeConnecting(dataSource)));
   }
 
   /**

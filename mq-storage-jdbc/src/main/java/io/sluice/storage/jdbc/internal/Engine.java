@@ -83,13 +83,16 @@ public final class Engine implements AutoCloseable {
    * Detects the dialect, migrates, and wires the store.
    *
    * @param ownedPool closed with the store, or null when the application owns the data source
-   * @param target how to name the database in errors (never with a password)
+   * @param before how to name the database until connected (never with a password); once connected,
+   *     the name is the URL the driver reports, see {@link DataSourceNames}
    */
   public static Engine start(
-      DataSource dataSource, JdbcStorageConfig config, AutoCloseable ownedPool, String target) {
+      DataSource dataSource, JdbcStorageConfig config, AutoCloseable ownedPool, String before) {
     Dialect dialect;
+    String target = before;
     try (Connection c = dataSource.getConnection()) {
       dialect = Dialect.of(c);
+      target = DataSourceNames.connected(dataSource, c, before);
     } catch (SQLException e) {
       throw new BackendUnavailableException(target, e);
     }
