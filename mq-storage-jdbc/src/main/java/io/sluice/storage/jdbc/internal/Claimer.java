@@ -99,7 +99,7 @@ public final class Claimer {
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
               .bind("runMax", RUN_MAX)
-              .map((rs, ctx) -> FastRow.read(rs, row.name()))
+              .map((rs, ctx) -> FastRow.read(rs, ctx, row.name()))
               .list();
       if (rows.get(0).dueWaiting()) {
         return leases.isEmpty() ? null : sorted(leases);
@@ -121,14 +121,16 @@ public final class Claimer {
 
   /** One row of {@code claim_new_unordered}: a message (or none) and the due-waiting flag. */
   private record FastRow(StoredMessage message, boolean due, long token, boolean dueWaiting) {
-    static FastRow read(java.sql.ResultSet rs, String topic) throws java.sql.SQLException {
+    static FastRow read(
+        java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx, String topic)
+        throws java.sql.SQLException {
       boolean waiting = rs.getBoolean("due_waiting");
       int partition = rs.getInt("partition_no");
       if (rs.wasNull()) {
         return new FastRow(null, false, 0, waiting);
       }
       return new FastRow(
-          MessageRows.read(rs, topic, partition),
+          MessageRows.read(rs, ctx, topic, partition),
           rs.getBoolean("due"),
           rs.getLong("token"),
           waiting);
@@ -287,7 +289,7 @@ public final class Claimer {
         .bind("partition", partition)
         .bind("from", from)
         .bind("max", max)
-        .map((rs, ctx) -> MessageRows.read(rs, row.name(), partition))
+        .map((rs, ctx) -> MessageRows.read(rs, ctx, row.name(), partition))
         .list();
   }
 
