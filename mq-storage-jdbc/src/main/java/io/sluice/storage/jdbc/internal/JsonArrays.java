@@ -3,34 +3,47 @@ package io.sluice.storage.jdbc.internal;
 import java.lang.reflect.Type;
 import java.sql.Types;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.argument.ArgumentFactory;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.generic.GenericTypes;
 
 /**
- * Binds the arrays of {@code bindArray} as JSON text, for databases without SQL arrays (MariaDB):
- * {@code ["a","b"]} or {@code [1,2]}. The statements expand them with {@code JSON_TABLE(:keys,
- * '$[*]' COLUMNS (v ... PATH '$'))}, so a list stays one bound parameter, whatever its length, and
- * never text in the SQL.
+ * Binds the arrays and iterables of {@code bindArray} (never {@code byte[]}) as JSON text, for
+ * databases without SQL arrays (MariaDB): {@code ["a","b"]} or {@code [1,2]}. The statements expand
+ * them with {@code JSON_TABLE(:keys, '$[*]' COLUMNS (v ... PATH '$'))}, so a list stays one bound
+ * parameter, whatever its length, and never text in the SQL.
  */
-final class JsonArrays implements ArgumentFactory {
+final class JsonArrays implements ArgumentFactory.Preparable {
 
   @Override
-  public Optional<Argument> build(Type type, Object value, ConfigRegistry config) {
+  public Optional<Function<Object, Argument>> prepare(Type type, ConfigRegistry config) {
     Class<?> raw = GenericTypes.getErasedType(type);
-    if (!raw.isArray() || raw.getComponentType().isPrimitive()) {
-      return Optional.empty();
+    if (raw.isArray() && !raw.getComponentType().isPrimitive()) {
+      return Optional.of(value -> argument(value == null ? null : encode((Object[]) value)));
     }
-    String json = value == null ? null : encode((Object[]) value);
-    return Optional.of(
-        (position, statement, ctx) -> {
-          if (json == null) {
-            statement.setNull(position, Types.VARCHAR);
-          } else {
-            statement.setString(position, json);
-          }
-        });
+    if (Iterable.class.isAssignableFrom(raw)) {
+      return Optional.of(
+          value -> argument(value == null ? null : encode(toArray((Iterable<?>) value))));
+    }
+    return Optional.empty();
+  }
+
+  private static Argument argument(String json) {
+    return (position, statement, ctx) -> {
+      if (json == null) {
+        statement.setNull(position, Types.VARCHAR);
+      } else {
+        statement.setString(position, json);
+      }
+    };
+  }
+
+  private static Object[] toArray(Iterable<?> values) {
+    java.util.List<Object> list = new java.util.ArrayList<>();
+    values.forEach(list::add);
+    return list.toArray();
   }
 
   /** The values as a JSON array: numbers as numbers, anything else as strings. */
