@@ -73,7 +73,10 @@ public class SluiceProperties {
   public enum StorageType {
     /** The embedded append-log in a local directory (module mq-storage-file). */
     FILE,
-    /** The application's {@code DataSource}: PostgreSQL or H2 (module mq-storage-jdbc). */
+    /**
+     * The application's {@code DataSource}: PostgreSQL, MariaDB or H2, recognised from the
+     * connection (module mq-storage-jdbc).
+     */
     JDBC
   }
 
