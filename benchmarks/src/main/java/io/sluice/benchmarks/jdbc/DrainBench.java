@@ -170,7 +170,7 @@ public final class DrainBench {
   private static void print(String what, double rate, double cpuMicrosPerMessage) {
     System.out.printf(
         Locale.ROOT,
-        "%-58s %10.0f msg/s   PostgreSQL CPU %6.1f us/msg (%.2f cores at that rate)%n",
+        "%-58s %10.0f msg/s   server CPU %6.1f us/msg (%.2f cores at that rate)%n",
         what,
         rate,
         cpuMicrosPerMessage,

@@ -358,13 +358,21 @@ public final class Appender {
     if (!onlyUnkeyed || partitions == 1) {
       return start; // locked later in ascending order with the others: no deadlock
     }
-    return h.createQuery(sql.get("partition_pick_free"))
+    java.util.Optional<Integer> free = pickFree(h, "partition_pick_free", row, partitions, start);
+    if (free.isEmpty() && !sql.dialect().sortedSkipLockedLocksOnlyReturnedRows()) {
+      free = pickFree(h, "partition_pick_free_wrap", row, partitions, start);
+    }
+    return free.orElse(start);
+  }
+
+  private java.util.Optional<Integer> pickFree(
+      Handle h, String statement, TopicRow row, int partitions, int start) {
+    return h.createQuery(sql.get(statement))
         .bind("topicId", row.id())
         .bind("rotation", partitions - start)
         .bind("partitions", partitions)
         .mapTo(Integer.class)
-        .findOne()
-        .orElse(start);
+        .findOne();
   }
 
   private void recordKeys(

@@ -202,17 +202,12 @@ public final class Claimer {
     List<Integer> taken = new ArrayList<>();
     int partitions = g.row().config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
+    boolean wrap = !sql.dialect().sortedSkipLockedLocksOnlyReturnedRows();
     while (leases.size() < wanted) {
-      Map.Entry<Integer, Long> cursor =
-          h.createQuery(sql.get("cursor_lock_next"))
-              .bind("group", g.group())
-              .bind("topicId", g.row().id())
-              .bindArray("taken", Integer.class, taken)
-              .bind("rotation", partitions - start)
-              .bind("partitions", partitions)
-              .map((rs, ctx) -> Map.entry(rs.getInt("partition_no"), rs.getLong("next_offset")))
-              .findOne()
-              .orElse(null);
+      Map.Entry<Integer, Long> cursor = lockNext(h, g, "cursor_lock_next", taken, start);
+      if (cursor == null && wrap) {
+        cursor = lockNext(h, g, "cursor_lock_next_wrap", taken, start);
+      }
       if (cursor == null) {
         break;
       }
@@ -222,6 +217,21 @@ public final class Claimer {
               h, g, cursor.getKey(), cursor.getValue(), wanted - leases.size(), keyOrdered));
     }
     return leases;
+  }
+
+  /** Locks the next cursor with messages beyond it (see {@code cursor_lock_next}), or null. */
+  private Map.Entry<Integer, Long> lockNext(
+      Handle h, Grant g, String statement, List<Integer> taken, int start) {
+    int partitions = g.row().config().partitions();
+    return h.createQuery(sql.get(statement))
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bindArray("taken", Integer.class, taken)
+        .bind("rotation", partitions - start)
+        .bind("partitions", partitions)
+        .map((rs, ctx) -> Map.entry(rs.getInt("partition_no"), rs.getLong("next_offset")))
+        .findOne()
+        .orElse(null);
   }
 
   /**

@@ -69,6 +69,18 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect, MariaDbDiale
   }
 
   /**
+   * Whether {@code ... ORDER BY <expression> LIMIT n FOR UPDATE SKIP LOCKED} locks only the rows it
+   * returns (PostgreSQL, H2). InnoDB (MariaDB) locks every row it reads before it sorts, so such a
+   * rotating pick would lock every partition of the topic until commit. There, {@code
+   * partition_pick_free} and {@code cursor_lock_next} scan in index order from the rotation's start
+   * partition up, and their {@code _wrap} twins from partition 0 up to it, each locking only the
+   * rows it reads.
+   */
+  default boolean sortedSkipLockedLocksOnlyReturnedRows() {
+    return true;
+  }
+
+  /**
    * Whether the driver binds SQL arrays ({@code bindArray}, used as {@code = ANY(:list)}); without
    * them (MariaDB) arrays are bound as JSON text ({@link JsonArrays}) and the statements that take
    * a list have a dialect form that expands it with {@code JSON_TABLE}.

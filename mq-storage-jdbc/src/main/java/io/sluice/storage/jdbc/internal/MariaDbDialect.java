@@ -115,6 +115,11 @@ public record MariaDbDialect() implements Dialect {
   }
 
   @Override
+  public boolean sortedSkipLockedLocksOnlyReturnedRows() {
+    return false;
+  }
+
+  @Override
   public boolean sqlArrays() {
     return false;
   }
