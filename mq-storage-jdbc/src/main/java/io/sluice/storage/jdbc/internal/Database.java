@@ -153,10 +153,14 @@ public final class Database {
     }
   }
 
-  private static <R> R once(Handle handle, Function<Handle, R> work) {
+  private <R> R once(Handle handle, Function<Handle, R> work) {
     handle.begin();
     R result;
     try {
+      String setup = dialect.transactionSetup();
+      if (setup != null) {
+        handle.execute(setup);
+      }
       result = work.apply(handle);
     } catch (RuntimeException | Error e) {
       rollbackQuietly(handle, e);

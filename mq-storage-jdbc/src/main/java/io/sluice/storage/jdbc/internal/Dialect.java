@@ -69,6 +69,17 @@ public sealed interface Dialect permits PostgresDialect, H2Dialect, MariaDbDiale
   }
 
   /**
+   * A statement run first in each of the store's own transactions, before any other, or null. On
+   * MariaDB it sets {@code READ COMMITTED} for that one transaction: PostgreSQL's default, which
+   * the store's statements are written for. InnoDB's default, {@code REPEATABLE READ}, takes gap
+   * locks on the index ranges that claims scan, so that concurrent claimers inserting delivery rows
+   * deadlock each other, and reads the whole transaction from its first snapshot.
+   */
+  default String transactionSetup() {
+    return null;
+  }
+
+  /**
    * Whether {@code ... ORDER BY <expression> LIMIT n FOR UPDATE SKIP LOCKED} locks only the rows it
    * returns (PostgreSQL, H2). InnoDB (MariaDB) locks every row it reads before it sorts, so such a
    * rotating pick would lock every partition of the topic until commit. There, {@code

@@ -32,6 +32,8 @@ import java.util.Set;
  *       like PostgreSQL's serialization failures; duplicate key (1062) is a unique violation;
  *       SQLState 08xxx and the server-gone codes (1053, 1152, 1927, 2006, 2013) are a lost
  *       connection.
+ *   <li>The store's own transactions run at {@code READ COMMITTED}, as on PostgreSQL (see {@link
+ *       #transactionSetup()}).
  *   <li>No {@code LISTEN/NOTIFY}: other processes find new messages by polling.
  * </ul>
  */
@@ -112,6 +114,15 @@ public record MariaDbDialect() implements Dialect {
   @Override
   public boolean updateReturning() {
     return false;
+  }
+
+  /**
+   * {@code READ COMMITTED} for this transaction only ({@code SET TRANSACTION} without {@code
+   * SESSION}): the connection's own level is left as the application set it.
+   */
+  @Override
+  public String transactionSetup() {
+    return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
   }
 
   @Override
