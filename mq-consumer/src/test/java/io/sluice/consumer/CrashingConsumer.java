@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * "billing" on topic "orders" with concurrency 1 (and the default prefetch), prints {@code HANDLING
  * <offset>} when its handler starts and then hangs until the parent kills it with SIGKILL.
  *
- * <p>Arguments: {@code file <directory> <clock instant> [maxAttempts]} or {@code postgresql
- * <schema> <clock instant> [maxAttempts]}.
+ * <p>Arguments: {@code file <directory> <clock instant> [maxAttempts]}, or {@code postgresql} or
+ * {@code mariadb} {@code <schema> <clock instant> [maxAttempts]}.
  */
 public final class CrashingConsumer {
   private CrashingConsumer() {}
@@ -58,6 +58,12 @@ public final class CrashingConsumer {
                   .clock(clock)
                   .migrateOnStart(false)
                   .build());
+      case "mariadb" ->
+          JdbcStorage.create(
+              MariaDbConsumerContractTest.URL,
+              MariaDbConsumerContractTest.USER,
+              MariaDbConsumerContractTest.PASSWORD,
+              JdbcStorageConfig.builder().schema(location).clock(clock).build());
       default -> throw new IllegalArgumentException("unknown store kind " + kind);
     };
   }

@@ -68,7 +68,7 @@ public final class CrossProcessLatency {
     boolean notify = args.length <= 5 || Boolean.parseBoolean(args[5]);
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute(BenchSql.dropSchema(url, SCHEMA));
     }
     int total = rate * seconds;
     try (JdbcStorage store = open(url, user, notify)) {

@@ -62,12 +62,12 @@ public final class DrainBench {
     RawCeilings raw = new RawCeilings(url, user, null);
     raw.reset();
     raw.insert(4, messages / 4 / 100, payload);
-    execute(url, user, "VACUUM ANALYZE sluice_bench_raw.q");
+    execute(url, user, BenchSql.analyze(url, "sluice_bench_raw.q"));
     double c0 = cpu.seconds();
     double rawRate = raw.dequeue(sessions);
     double rawCpu = (cpu.seconds() - c0) / messages * 1e6;
 
-    execute(url, user, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    execute(url, user, BenchSql.dropSchema(url, SCHEMA));
     JdbcStorageConfig config =
         JdbcStorageConfig.builder()
             .schema(SCHEMA)
@@ -78,8 +78,7 @@ public final class DrainBench {
     double spiCpu;
     double rtRate;
     double rtCpu;
-    try (JdbcStorage store =
-        JdbcStorage.create(url + "?reWriteBatchedInserts=true", user, null, config)) {
+    try (JdbcStorage store = JdbcStorage.create(BenchSql.batched(url), user, null, config)) {
       store.createTopic("bench", TopicConfig.partitions(8));
       List<OutgoingMessage> batch = new ArrayList<>(1_000);
       for (int i = 0; i < 1_000; i++) {
@@ -88,7 +87,7 @@ public final class DrainBench {
       for (int i = 0; i < messages; i += 1_000) {
         store.append("bench", batch);
       }
-      execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
+      execute(url, user, BenchSql.analyze(url, SCHEMA + ".mq_messages"));
       c0 = cpu.seconds();
       spiRate = Parallel.rate(sessions, () -> drain(store, ackSlice));
       spiCpu = (cpu.seconds() - c0) / messages * 1e6;
@@ -96,7 +95,7 @@ public final class DrainBench {
       for (int i = 0; i < messages; i += 1_000) {
         store.append("bench-rt", batch);
       }
-      execute(url, user, "VACUUM ANALYZE " + SCHEMA + ".mq_messages");
+      execute(url, user, BenchSql.analyze(url, SCHEMA + ".mq_messages"));
       c0 = cpu.seconds();
       rtRate = runtime(store, messages);
       rtCpu = (cpu.seconds() - c0) / messages * 1e6;
@@ -171,7 +170,7 @@ public final class DrainBench {
   private static void print(String what, double rate, double cpuMicrosPerMessage) {
     System.out.printf(
         Locale.ROOT,
-        "%-58s %10.0f msg/s   PostgreSQL CPU %6.1f us/msg (%.2f cores at that rate)%n",
+        "%-58s %10.0f msg/s   server CPU %6.1f us/msg (%.2f cores at that rate)%n",
         what,
         rate,
         cpuMicrosPerMessage,

@@ -21,8 +21,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The JDBC backend against a real PostgreSQL, beside the raw-SQL ceilings measured in the same run
- * (see {@link RawCeilings}). 256-byte payloads throughout.
+ * The JDBC backend against a real PostgreSQL or MariaDB (a {@code jdbc:mariadb:} URL), beside the
+ * raw-SQL ceilings measured in the same run (see {@link RawCeilings}). 256-byte payloads
+ * throughout.
  *
  * <ol>
  *   <li>raw insert: 4 sessions, multi-row INSERT of 100 rows per statement;
@@ -85,8 +86,7 @@ public final class JdbcLoadBench {
             .build();
     double produce;
     double consume;
-    try (JdbcStorage store =
-        JdbcStorage.create(url + "?reWriteBatchedInserts=true", user, null, config)) {
+    try (JdbcStorage store = JdbcStorage.create(BenchSql.batched(url), user, null, config)) {
       store.createTopic("bench", TopicConfig.partitions(8));
       DONE.set(0);
       try (Progress p = Progress.count("Sluice append, 4 threads", total, DONE::get)) {
@@ -181,14 +181,14 @@ public final class JdbcLoadBench {
   private static void dropSchema(String url, String user) throws Exception {
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute(BenchSql.dropSchema(url, SCHEMA));
     }
   }
 
   private static void vacuum(String url, String user, String table) throws Exception {
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
-      s.execute("VACUUM ANALYZE " + table);
+      s.execute(BenchSql.analyze(url, table));
     }
   }
 

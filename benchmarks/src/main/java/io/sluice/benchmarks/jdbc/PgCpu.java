@@ -26,6 +26,9 @@ final class PgCpu {
 
   /** The server of {@code c}, or one whose {@link #seconds()} is NaN when it is not local. */
   static PgCpu of(Connection c) throws SQLException {
+    if ("MariaDB".equals(c.getMetaData().getDatabaseProductName())) {
+      return mariadb(c);
+    }
     long backend;
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -34,6 +37,20 @@ final class PgCpu {
     }
     long[] stat = stat(backend);
     return new PgCpu(stat == null ? -1 : stat[0]);
+  }
+
+  /**
+   * A MariaDB server: one process (its threads' time is the process's), found through its pid file;
+   * NaN when the file cannot be read here (another host).
+   */
+  private static PgCpu mariadb(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@pid_file")) {
+      rs.next();
+      return new PgCpu(Long.parseLong(Files.readString(Path.of(rs.getString(1))).strip()));
+    } catch (IOException | RuntimeException e) {
+      return new PgCpu(-1);
+    }
   }
 
   /** The server's CPU seconds so far (user + system). */

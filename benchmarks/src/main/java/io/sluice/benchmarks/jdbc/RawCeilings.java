@@ -9,10 +9,11 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What PostgreSQL itself does on this machine with the simplest queue there is: a table with a
- * {@code bigserial} key and a payload. Insert: multi-row {@code INSERT} of 100 rows per statement
- * (auto-commit, one transaction each). Dequeue: {@code DELETE ... WHERE id IN (SELECT ... FOR
- * UPDATE SKIP LOCKED LIMIT 100) RETURNING} (auto-commit) until the table is empty.
+ * What PostgreSQL (or MariaDB, for a {@code jdbc:mariadb:} URL) itself does on this machine with
+ * the simplest queue there is: a table with a {@code bigserial} (AUTO_INCREMENT) key and a payload.
+ * Insert: multi-row {@code INSERT} of 100 rows per statement (auto-commit, one transaction each).
+ * Dequeue: {@code DELETE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING}
+ * (auto-commit) until the table is empty.
  */
 final class RawCeilings {
   private final String url;
@@ -38,10 +39,9 @@ final class RawCeilings {
   void reset() throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS sluice_bench_raw CASCADE");
-      s.execute("CREATE SCHEMA sluice_bench_raw");
-      s.execute(
-          "CREATE TABLE sluice_bench_raw.q (id bigserial PRIMARY KEY, payload bytea NOT NULL)");
+      for (String sql : BenchSql.createRawQueue(url)) {
+        s.execute(sql);
+      }
     }
   }
 
@@ -72,6 +72,9 @@ final class RawCeilings {
 
   /** Dequeues everything with {@code sessions} threads; rows/s. */
   double dequeue(int sessions) throws Exception {
+    if (BenchSql.mariadb(url)) {
+      return dequeueMariaDb(sessions);
+    }
     String sql =
         "DELETE FROM sluice_bench_raw.q WHERE id IN (SELECT id FROM sluice_bench_raw.q"
             + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING id, payload";
@@ -101,5 +104,44 @@ final class RawCeilings {
               return rows;
             });
     return rate;
+  }
+
+  /**
+   * MariaDB has no {@code DELETE ... RETURNING} with a locking sub-select of the same table: each
+   * round is one transaction of {@code SELECT ... ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED} and
+   * {@code DELETE ... WHERE id IN (those ids)}, committed.
+   */
+  private double dequeueMariaDb(int sessions) throws Exception {
+    String select =
+        "SELECT id, payload FROM sluice_bench_raw.q ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED";
+    return Parallel.rate(
+        sessions,
+        () -> {
+          long rows = 0;
+          int empty = 0;
+          try (Connection c = connect();
+              PreparedStatement ps = c.prepareStatement(select);
+              Statement delete = c.createStatement()) {
+            c.setAutoCommit(false);
+            while (empty < 3) {
+              StringBuilder ids = new StringBuilder();
+              int n = 0;
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  ids.append(n == 0 ? "" : ",").append(rs.getLong(1));
+                  rs.getBytes(2);
+                  n++;
+                }
+              }
+              if (n > 0) {
+                delete.executeUpdate("DELETE FROM sluice_bench_raw.q WHERE id IN (" + ids + ")");
+              }
+              c.commit();
+              rows += n;
+              empty = n == 0 ? empty + 1 : 0;
+            }
+          }
+          return rows;
+        });
   }
 }

@@ -44,7 +44,7 @@ public final class SendersBench {
     double raw = raw(url, user, senders, millis, payload);
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute(BenchSql.dropSchema(url, SCHEMA));
     }
     JdbcStorageConfig.Builder config =
         JdbcStorageConfig.builder().schema(SCHEMA).maxPoolSize(senders + 2).retentionInterval(null);
@@ -77,10 +77,9 @@ public final class SendersBench {
       throws Exception {
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS sluice_bench_raw CASCADE");
-      s.execute("CREATE SCHEMA sluice_bench_raw");
-      s.execute(
-          "CREATE TABLE sluice_bench_raw.q (id bigserial PRIMARY KEY, payload bytea NOT NULL)");
+      for (String sql : BenchSql.createRawQueue(url)) {
+        s.execute(sql);
+      }
     }
     ThreadLocal<PreparedStatement> ps = new ThreadLocal<>();
     return rate(

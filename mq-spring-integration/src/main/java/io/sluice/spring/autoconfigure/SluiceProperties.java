@@ -73,7 +73,10 @@ public class SluiceProperties {
   public enum StorageType {
     /** The embedded append-log in a local directory (artifact sluice-storage-file). */
     FILE,
-    /** The application's {@code DataSource}: PostgreSQL or H2 (artifact sluice-storage-jdbc). */
+    /**
+     * The application's {@code DataSource}: PostgreSQL, MariaDB or H2, recognised from the
+     * connection (artifact sluice-storage-jdbc).
+     */
     JDBC
   }
 

@@ -35,9 +35,10 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The SQL storage backend: PostgreSQL 13+ in production, H2 2.x for tests and small installs. Any
- * number of processes on any number of hosts may share one database; they coordinate with row locks
- * ({@code FOR UPDATE SKIP LOCKED}) and never wait for each other to claim.
+ * The SQL storage backend: PostgreSQL 13+ or MariaDB 10.6+ in production, H2 2.x for tests and
+ * small installs (the dialect comes from the connection's metadata). Any number of processes on any
+ * number of hosts may share one database; they coordinate with row locks ({@code FOR UPDATE SKIP
+ * LOCKED}) and never wait for each other to claim.
  *
  * <pre>{@code
  * // The application's pool, used as is:

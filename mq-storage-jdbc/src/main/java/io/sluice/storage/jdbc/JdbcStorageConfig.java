@@ -24,8 +24,8 @@ import java.time.InstantSource;
  * @param retentionInterval how often retention runs in the background; {@code null} for never (call
  *     {@link JdbcStorage#enforceRetention()} yourself)
  * @param notifications wake consumers in other processes at once (PostgreSQL {@code LISTEN/NOTIFY};
- *     ignored on H2); false leaves them to their poll interval, e.g. behind a pooler in transaction
- *     mode, which drops {@code LISTEN}
+ *     ignored on H2 and MariaDB, which have none); false leaves them to their poll interval, e.g.
+ *     behind a pooler in transaction mode, which drops {@code LISTEN}
  */
 public record JdbcStorageConfig(
     String schema,

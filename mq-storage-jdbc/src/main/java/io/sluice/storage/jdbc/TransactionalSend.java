@@ -19,7 +19,6 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.TemplateEngine;
 
 /**
  * Sends messages inside the caller's database transaction: the transactional outbox without a
@@ -97,8 +96,7 @@ public final class TransactionalSend {
       throw new StorageClosedException(store);
     }
     requireTransaction(connection);
-    Jdbi jdbi = Jdbi.create(connection);
-    jdbi.setTemplateEngine(TemplateEngine.NOP);
+    Jdbi jdbi = Engine.configure(Jdbi.create(connection), engine.db().dialect());
     jdbi.getConfig(Handles.class).setForceEndTransactions(false);
     try (Handle h = jdbi.open()) {
       try {

@@ -33,8 +33,9 @@ final class Stores {
   static void empty(DataSource ds, String schema) {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
+      String q = "MariaDB".equals(c.getMetaData().getDatabaseProductName()) ? "`" : "\"";
       for (String table : TABLES) {
-        s.execute("DELETE FROM \"" + schema + "\"." + table);
+        s.execute("DELETE FROM " + q + schema + q + "." + table);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);

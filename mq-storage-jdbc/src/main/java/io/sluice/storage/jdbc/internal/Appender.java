@@ -21,7 +21,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * outbox).
  *
  * <p><b>No sequence gaps.</b> Offsets come from the partition's counter row, taken with {@code
- * UPDATE ... RETURNING} and held until the transaction ends. A second append to the same partition
+ * UPDATE ... RETURNING} (MariaDB: {@code UPDATE ... LAST_INSERT_ID(expr)}, then {@code SELECT
+ * LAST_INSERT_ID()}) and held until the transaction ends. A second append to the same partition
  * waits for the first to commit or roll back before it gets its offsets, so per partition the
  * commit order is the offset order and committed offsets always form a dense prefix: a reader that
  * saw offset n committed has also seen every offset below n. Counter rows are taken in ascending
@@ -77,14 +78,7 @@ public final class Appender {
     for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
       int partition = e.getKey();
       List<Integer> indexes = e.getValue();
-      long end =
-          h.createQuery(sql.get("offset_reserve"))
-              .bind("count", indexes.size())
-              .bind("topicId", row.id())
-              .bind("partition", partition)
-              .mapTo(Long.class)
-              .one();
-      long offset = end - indexes.size();
+      long offset = reserve(h, row.id(), partition, indexes.size()) - indexes.size();
       PreparedBatch insert = h.prepareBatch(sql.get("message_insert"));
       for (int i : indexes) {
         Message m = batch.get(i).message();
@@ -104,6 +98,35 @@ public final class Appender {
       }
     }
     return List.of(receipts);
+  }
+
+  /**
+   * Adds {@code count} to the partition's counter row and returns its new value (the end of the
+   * reserved range), holding the row's lock until the transaction ends. {@code UPDATE ...
+   * RETURNING} where the dialect has it; else the {@code UPDATE} leaves the value in the session
+   * and {@code offset_reserved} reads it (MariaDB's {@code LAST_INSERT_ID(expr)}).
+   */
+  private long reserve(Handle h, int topicId, int partition, int count) {
+    if (sql.dialect().updateReturning()) {
+      return h.createQuery(sql.get("offset_reserve"))
+          .bind("count", count)
+          .bind("topicId", topicId)
+          .bind("partition", partition)
+          .mapTo(Long.class)
+          .one();
+    }
+    int updated =
+        h.createUpdate(sql.get("offset_reserve"))
+            .bind("count", count)
+            .bind("topicId", topicId)
+            .bind("partition", partition)
+            .execute();
+    if (updated != 1) {
+      // No row: the session's value would be stale. Topics and partitions are never deleted.
+      throw new IllegalStateException(
+          "no counter row for partition " + partition + " of topic id " + topicId);
+    }
+    return h.createQuery(sql.get("offset_reserved")).mapTo(Long.class).one();
   }
 
   /**
@@ -301,7 +324,7 @@ public final class Appender {
                         row.name(),
                         rs.getInt("partition_no"),
                         rs.getLong("msg_offset"),
-                        Database.instant(rs, "msg_timestamp"),
+                        Database.instant(rs, "msg_timestamp", ctx),
                         true)))
         .forEach(e -> seen.put(e.getKey(), e.getValue()));
     return seen;
@@ -335,13 +358,21 @@ public final class Appender {
     if (!onlyUnkeyed || partitions == 1) {
       return start; // locked later in ascending order with the others: no deadlock
     }
-    return h.createQuery(sql.get("partition_pick_free"))
+    java.util.Optional<Integer> free = pickFree(h, "partition_pick_free", row, partitions, start);
+    if (free.isEmpty() && !sql.dialect().sortedSkipLockedLocksOnlyReturnedRows()) {
+      free = pickFree(h, "partition_pick_free_wrap", row, partitions, start);
+    }
+    return free.orElse(start);
+  }
+
+  private java.util.Optional<Integer> pickFree(
+      Handle h, String statement, TopicRow row, int partitions, int start) {
+    return h.createQuery(sql.get(statement))
         .bind("topicId", row.id())
         .bind("rotation", partitions - start)
         .bind("partitions", partitions)
         .mapTo(Integer.class)
-        .findOne()
-        .orElse(start);
+        .findOne();
   }
 
   private void recordKeys(
@@ -375,7 +406,7 @@ public final class Appender {
     try {
       insert.execute();
     } catch (RuntimeException e) {
-      if (Database.uniqueViolation(e)) {
+      if (Database.uniqueViolation(sql.dialect(), e)) {
         throw new RetryableConflict("an idempotency key was accepted concurrently", e);
       }
       throw e;

@@ -99,7 +99,7 @@ public final class Claimer {
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
               .bind("runMax", RUN_MAX)
-              .map((rs, ctx) -> FastRow.read(rs, row.name()))
+              .map((rs, ctx) -> FastRow.read(rs, ctx, row.name()))
               .list();
       if (rows.get(0).dueWaiting()) {
         return leases.isEmpty() ? null : sorted(leases);
@@ -121,14 +121,16 @@ public final class Claimer {
 
   /** One row of {@code claim_new_unordered}: a message (or none) and the due-waiting flag. */
   private record FastRow(StoredMessage message, boolean due, long token, boolean dueWaiting) {
-    static FastRow read(java.sql.ResultSet rs, String topic) throws java.sql.SQLException {
+    static FastRow read(
+        java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx, String topic)
+        throws java.sql.SQLException {
       boolean waiting = rs.getBoolean("due_waiting");
       int partition = rs.getInt("partition_no");
       if (rs.wasNull()) {
         return new FastRow(null, false, 0, waiting);
       }
       return new FastRow(
-          MessageRows.read(rs, topic, partition),
+          MessageRows.read(rs, ctx, topic, partition),
           rs.getBoolean("due"),
           rs.getLong("token"),
           waiting);
@@ -200,17 +202,12 @@ public final class Claimer {
     List<Integer> taken = new ArrayList<>();
     int partitions = g.row().config().partitions();
     int start = Math.floorMod(rotation.getAndIncrement(), partitions);
+    boolean wrap = !sql.dialect().sortedSkipLockedLocksOnlyReturnedRows();
     while (leases.size() < wanted) {
-      Map.Entry<Integer, Long> cursor =
-          h.createQuery(sql.get("cursor_lock_next"))
-              .bind("group", g.group())
-              .bind("topicId", g.row().id())
-              .bindArray("taken", Integer.class, taken)
-              .bind("rotation", partitions - start)
-              .bind("partitions", partitions)
-              .map((rs, ctx) -> Map.entry(rs.getInt("partition_no"), rs.getLong("next_offset")))
-              .findOne()
-              .orElse(null);
+      Map.Entry<Integer, Long> cursor = lockNext(h, g, "cursor_lock_next", taken, start);
+      if (cursor == null && wrap) {
+        cursor = lockNext(h, g, "cursor_lock_next_wrap", taken, start);
+      }
       if (cursor == null) {
         break;
       }
@@ -220,6 +217,21 @@ public final class Claimer {
               h, g, cursor.getKey(), cursor.getValue(), wanted - leases.size(), keyOrdered));
     }
     return leases;
+  }
+
+  /** Locks the next cursor with messages beyond it (see {@code cursor_lock_next}), or null. */
+  private Map.Entry<Integer, Long> lockNext(
+      Handle h, Grant g, String statement, List<Integer> taken, int start) {
+    int partitions = g.row().config().partitions();
+    return h.createQuery(sql.get(statement))
+        .bind("group", g.group())
+        .bind("topicId", g.row().id())
+        .bindArray("taken", Integer.class, taken)
+        .bind("rotation", partitions - start)
+        .bind("partitions", partitions)
+        .map((rs, ctx) -> Map.entry(rs.getInt("partition_no"), rs.getLong("next_offset")))
+        .findOne()
+        .orElse(null);
   }
 
   /**
@@ -287,7 +299,7 @@ public final class Claimer {
         .bind("partition", partition)
         .bind("from", from)
         .bind("max", max)
-        .map((rs, ctx) -> MessageRows.read(rs, row.name(), partition))
+        .map((rs, ctx) -> MessageRows.read(rs, ctx, row.name(), partition))
         .list();
   }
 

@@ -62,7 +62,7 @@ public final class Cursors {
               .bind("offset", offset)
               .execute();
         } catch (RuntimeException e) {
-          if (Database.uniqueViolation(e)) {
+          if (Database.uniqueViolation(sql.dialect(), e)) {
             throw new RetryableConflict("cursor of " + group + " created concurrently", e);
           }
           throw e;

@@ -4,19 +4,18 @@ import io.sluice.api.error.BackendUnavailableException;
 import io.sluice.api.error.SluiceException;
 import io.sluice.api.error.StorageFailedException;
 import io.sluice.api.internal.Validation;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The store's access to its database: a Jdbi instance, the dialect's statements, the clock, and one
@@ -84,23 +83,28 @@ public final class Database {
     }
   }
 
-  /** An instant as a bind argument of type {@code timestamp with time zone}. */
+  /**
+   * An instant as a bind argument of the dialect's timestamp type ({@code timestamp with time
+   * zone}; {@code DATETIME(6)} in UTC on MariaDB), truncated to microseconds; null binds SQL NULL.
+   */
   public static Argument ts(Instant instant) {
-    OffsetDateTime value =
-        instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    return (position, statement, ctx) -> {
-      if (value == null) {
-        statement.setNull(position, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-      } else {
-        statement.setObject(position, value);
-      }
-    };
+    Instant value = instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    return (position, statement, ctx) ->
+        ctx.getConfig(DialectConfig.class).dialect().bindInstant(statement, position, value);
   }
 
-  /** Reads a {@code timestamp with time zone} column as an instant (null stays null). */
-  public static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
-    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-    return value == null ? null : value.toInstant();
+  /**
+   * Reads a timestamp column as an instant (null stays null), with PostgreSQL's and H2's mapping;
+   * see {@link #instant(ResultSet, String, StatementContext)} for any dialect.
+   */
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
+    return PostgresDialect.INSTANCE.readInstant(rs, column);
+  }
+
+  /** Reads a timestamp column as an instant (null stays null), as the statement's dialect does. */
+  public static Instant instant(ResultSet rs, String column, StatementContext ctx)
+      throws SQLException {
+    return ctx.getConfig(DialectConfig.class).dialect().readInstant(rs, column);
   }
 
   /** Runs {@code work} in one transaction, retrying conflicts as described above. */
@@ -115,7 +119,7 @@ public final class Database {
       } catch (AmbiguousCommit e) {
         throw translate(what, e);
       } catch (JdbiException e) {
-        if (attempt >= ATTEMPTS || !retryable(e)) {
+        if (attempt >= ATTEMPTS || !retryable(dialect, e)) {
           throw translate(what, e);
         }
       }
@@ -137,22 +141,26 @@ public final class Database {
           throw new StorageFailedException(what + " kept conflicting: " + e.getMessage(), e);
         }
       } catch (JdbiException e) {
-        if (connectionLost(e)) {
+        if (connectionLost(dialect, e)) {
           // An auto-commit statement is its own commit: its outcome is unknown.
           throw new BackendUnavailableException(
               target + " (" + what + " outcome unknown, retry with the same keys)", e);
         }
-        if (attempt >= ATTEMPTS || !retryable(e)) {
+        if (attempt >= ATTEMPTS || !retryable(dialect, e)) {
           throw translate(what, e);
         }
       }
     }
   }
 
-  private static <R> R once(Handle handle, Function<Handle, R> work) {
+  private <R> R once(Handle handle, Function<Handle, R> work) {
     handle.begin();
     R result;
     try {
+      String setup = dialect.transactionSetup();
+      if (setup != null) {
+        handle.execute(setup);
+      }
       result = work.apply(handle);
     } catch (RuntimeException | Error e) {
       rollbackQuietly(handle, e);
@@ -175,9 +183,14 @@ public final class Database {
     }
   }
 
-  private static boolean retryable(JdbiException e) {
-    String state = sqlState(e);
-    return "40001".equals(state) || "40P01".equals(state) || "40P02".equals(state);
+  /** Whether rerunning the transaction can succeed (serialization failure, deadlock, ...). */
+  static boolean retryable(Dialect dialect, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && dialect.retryable(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Turns a database failure into the SPI's exception. */
@@ -193,24 +206,17 @@ public final class Database {
     if (!(e instanceof JdbiException)) {
       return e;
     }
-    if (connectionLost(e)) {
+    if (connectionLost(dialect, e)) {
       return new BackendUnavailableException(target, e);
     }
     return new StorageFailedException(what + " failed on " + target + ": " + e.getMessage(), e);
   }
 
   /** Whether the failure means the connection or server went away. */
-  static boolean connectionLost(Throwable e) {
+  static boolean connectionLost(Dialect dialect, Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof java.sql.SQLNonTransientConnectionException) {
+      if (t instanceof SQLException s && dialect.connectionLost(s)) {
         return true;
-      }
-      if (t instanceof SQLException s && s.getSQLState() != null) {
-        String state = s.getSQLState();
-        if (state.startsWith("08") || state.startsWith("57P") || "53300".equals(state)) {
-          return true;
-        }
       }
     }
     return false;
@@ -226,9 +232,17 @@ public final class Database {
     return null;
   }
 
-  /** Whether the failure is a unique-key violation (SQLState 23505 on both dialects). */
-  public static boolean uniqueViolation(Throwable e) {
-    return "23505".equals(sqlState(e));
+  /**
+   * Whether the failure is a unique-key violation (SQLState 23505 on PostgreSQL and H2, error 1062
+   * on MariaDB).
+   */
+  public static boolean uniqueViolation(Dialect dialect, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && dialect.uniqueViolation(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A COMMIT that failed: the transaction may or may not have committed. */

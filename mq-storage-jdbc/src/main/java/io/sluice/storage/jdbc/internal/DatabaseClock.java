@@ -3,7 +3,6 @@ package io.sluice.storage.jdbc.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -93,7 +92,10 @@ public final class DatabaseClock implements InstantSource {
       for (int i = 0; i < SAMPLES; i++) {
         Instant before = local.instant();
         long start = System.nanoTime();
-        Instant db = h.createQuery(query).mapTo(OffsetDateTime.class).one().toInstant();
+        Instant db =
+            h.createQuery(query)
+                .map((rs, ctx) -> ctx.getConfig(DialectConfig.class).dialect().readInstant(rs, 1))
+                .one();
         long roundTrip = System.nanoTime() - start;
         Instant after = local.instant();
         if (roundTrip < bestRoundTrip) {

@@ -71,8 +71,8 @@ final class DeliveryRows {
           rs.getInt("attempts"),
           rs.getBoolean("started"),
           rs.getBoolean("leased"),
-          Database.instant(rs, "visible_at"),
-          Database.instant(rs, "first_delivered_at"),
+          Database.instant(rs, "visible_at", ctx),
+          Database.instant(rs, "first_delivered_at", ctx),
           rs.getString("acked"),
           rs.getString("started_bits"));
     }

@@ -100,7 +100,7 @@ public final class Engine implements AutoCloseable {
       Migrations.migrate(dataSource, dialect, config.schema(), target);
     }
     Statements sql = new Statements(dialect, config.schema());
-    Jdbi jdbi = configure(Jdbi.create(dataSource));
+    Jdbi jdbi = configure(Jdbi.create(dataSource), dialect);
     InstantSource clock =
         config.clock() != null
             ? config.clock()
@@ -109,9 +109,16 @@ public final class Engine implements AutoCloseable {
         new Database(jdbi, dialect, sql, clock, target), dataSource, ownedPool, config);
   }
 
-  /** Sluice's Jdbi settings: SQL is used exactly as written in the files. */
-  static Jdbi configure(Jdbi jdbi) {
+  /**
+   * Sluice's Jdbi settings: SQL is used exactly as written in the files; instants are bound and
+   * read as the dialect does; on a database without SQL arrays, arrays are bound as JSON text.
+   */
+  public static Jdbi configure(Jdbi jdbi, Dialect dialect) {
     jdbi.setTemplateEngine(TemplateEngine.NOP);
+    jdbi.getConfig(DialectConfig.class).dialect(dialect);
+    if (!dialect.sqlArrays()) {
+      jdbi.registerArgument(new JsonArrays());
+    }
     return jdbi;
   }
 
@@ -263,7 +270,7 @@ public final class Engine implements AutoCloseable {
         .bind("partition", partition)
         .bind("from", from)
         .bind("max", max)
-        .map((rs, ctx) -> MessageRows.read(rs, topic, partition))
+        .map((rs, ctx) -> MessageRows.read(rs, ctx, topic, partition))
         .list();
   }
 

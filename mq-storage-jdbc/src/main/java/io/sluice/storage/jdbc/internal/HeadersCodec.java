@@ -77,7 +77,7 @@ final class HeadersCodec {
     return out.append(']').toString();
   }
 
-  private static void quote(StringBuilder out, String s) {
+  static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -5,6 +5,7 @@ import io.sluice.spi.StoredMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Maps {@code mq_messages} rows to and from messages. */
 final class MessageRows {
@@ -14,15 +15,16 @@ final class MessageRows {
 
   private MessageRows() {}
 
-  static StoredMessage read(ResultSet rs, String topic, int partition) throws SQLException {
+  static StoredMessage read(ResultSet rs, StatementContext ctx, String topic, int partition)
+      throws SQLException {
     Message message =
         new Message(
             rs.getBytes("payload"),
             rs.getString("msg_key"),
             HeadersCodec.decodeColumn(rs.getObject("headers")),
-            Database.instant(rs, "msg_timestamp"),
+            Database.instant(rs, "msg_timestamp", ctx),
             rs.getString("idempotency_key"),
-            Database.instant(rs, "deliver_at"));
+            Database.instant(rs, "deliver_at", ctx));
     return new StoredMessage(topic, partition, rs.getLong("msg_offset"), message);
   }
 

@@ -45,7 +45,7 @@ public final class Migrations {
             target);
       }
     } catch (FlywayException e) {
-      if (Database.connectionLost(e)) {
+      if (Database.connectionLost(dialect, e)) {
         throw new BackendUnavailableException(target, e);
       }
       throw new StorageFailedException(

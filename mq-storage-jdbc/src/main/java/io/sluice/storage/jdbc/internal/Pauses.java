@@ -32,7 +32,7 @@ public final class Pauses {
             .bind("now", Database.ts(now))
             .execute();
       } catch (RuntimeException e) {
-        if (Database.uniqueViolation(e)) {
+        if (Database.uniqueViolation(sql.dialect(), e)) {
           throw new RetryableConflict("pause of " + r.group() + " set concurrently", e);
         }
         throw e;

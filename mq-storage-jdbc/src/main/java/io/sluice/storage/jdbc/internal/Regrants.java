@@ -37,7 +37,7 @@ final class Regrants {
         rs.getLong("msg_offset"),
         rs.getInt("span"),
         rs.getInt("attempts"),
-        Database.instant(rs, "first_delivered_at"));
+        Database.instant(rs, "first_delivered_at", ctx));
   }
 
   /**
@@ -150,7 +150,7 @@ final class Regrants {
         .bind("topicId", row.id())
         .bind("partition", partition)
         .bindArray("offsets", Long.class, (Object[]) offsets)
-        .map((rs, ctx) -> MessageRows.read(rs, row.name(), partition))
+        .map((rs, ctx) -> MessageRows.read(rs, ctx, row.name(), partition))
         .forEach(m -> out.put(m.offset(), m));
     return out;
   }

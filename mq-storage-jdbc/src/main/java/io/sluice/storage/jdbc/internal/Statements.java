@@ -11,8 +11,9 @@ import org.jdbi.v3.core.locator.ClasspathSqlLocator;
  * io/sluice/storage/jdbc/internal/<DialectClass>/<name>.sql}, then under {@code .../common/}.
  *
  * <p>The only text ever substituted into SQL is the configured schema, written {@code ${schema}} in
- * the files. It is checked against {@link #SCHEMA} before this class is built, and quoted; topic
- * and group names are always bound parameters.
+ * the files. It is checked against {@link #SCHEMA} before this class is built, and quoted as the
+ * dialect quotes identifiers ({@link Dialect#quote}); topic and group names are always bound
+ * parameters.
  */
 public final class Statements {
   /** What a schema name may look like: a lowercase SQL identifier, at most 63 characters. */
@@ -35,7 +36,12 @@ public final class Statements {
       throw new IllegalArgumentException("schema not validated: " + schema);
     }
     this.dialect = dialect;
-    this.quotedSchema = '"' + schema + '"';
+    this.quotedSchema = dialect.quote(schema);
+  }
+
+  /** The dialect these statements are written for. */
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** The statement with this name, with the schema filled in. */

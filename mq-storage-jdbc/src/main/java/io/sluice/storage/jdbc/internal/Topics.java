@@ -100,7 +100,7 @@ public final class Topics {
           .bind("now", Database.ts(now))
           .execute();
     } catch (RuntimeException e) {
-      if (Database.uniqueViolation(e)) {
+      if (Database.uniqueViolation(sql.dialect(), e)) {
         throw new RetryableConflict("topic " + name + " created concurrently", e);
       }
       throw e;
