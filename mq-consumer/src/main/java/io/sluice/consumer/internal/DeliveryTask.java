@@ -1,5 +1,6 @@
 package io.sluice.consumer.internal;
 
+import io.micrometer.observation.Observation;
 import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.error.StaleDeliveryException;
@@ -59,6 +60,7 @@ final class DeliveryTask implements Delivery {
   private volatile Instant expiresAt;
   private volatile Instant startedAt;
   private volatile Thread runner;
+  private volatile Observation observation;
 
   /** The dispatcher's bookkeeping, guarded by its lock. */
   boolean laneHead;
@@ -99,6 +101,10 @@ final class DeliveryTask implements Delivery {
         member.settler().settleQuietly(this, outcome);
       }
     } finally {
+      Observation o = observation;
+      if (o != null) {
+        o.stop(); // after settling: a dead letter written is part of the run
+      }
       phase = RETURNED;
       runner = null;
     }
@@ -125,6 +131,9 @@ final class DeliveryTask implements Delivery {
     Instant start = member.timed() ? member.clock().instant() : null;
     Throwable failure = null;
     boolean lost = false;
+    Observation o = member.observations().startProcess(this); // null unless observed
+    observation = o;
+    Observation.Scope scope = o == null ? null : o.openScope();
     try {
       if (member.transactionalHandler() != null) {
         lost = !runInTransaction();
@@ -133,6 +142,13 @@ final class DeliveryTask implements Delivery {
       }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      if (scope != null) {
+        scope.close();
+      }
+    }
+    if (o != null && failure != null) {
+      o.error(failure);
     }
     if (start != null) {
       member.listener().onHandled(this, Duration.between(start, member.clock().instant()), failure);
@@ -218,6 +234,11 @@ final class DeliveryTask implements Delivery {
 
   Thread runner() {
     return runner;
+  }
+
+  /** The process observation of the handler run, or null when not observed. */
+  Observation observation() {
+    return observation;
   }
 
   private boolean setFlag(int flag) {

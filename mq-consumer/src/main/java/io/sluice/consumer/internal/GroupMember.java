@@ -52,15 +52,40 @@ public final class GroupMember implements ConsumerGroup, Service {
       ConsumerListener listener,
       MessageHandler handler,
       TransactionalHandler transactionalHandler) {
+    this(
+        storage,
+        config,
+        clock,
+        listener,
+        handler,
+        transactionalHandler,
+        Observations.NONE.forListener(config.group()));
+  }
+
+  /**
+   * A member whose handler runs are observed through {@code observations} (whose listener id also
+   * names the member to {@link ConsumerListener#forMember}); call {@link #start()}.
+   */
+  public GroupMember(
+      Storage storage,
+      GroupConfig config,
+      InstantSource clock,
+      ConsumerListener listener,
+      MessageHandler handler,
+      TransactionalHandler transactionalHandler,
+      Observations observations) {
     this.storage = storage;
     this.config = config;
+    String listenerId =
+        observations.listenerId() != null ? observations.listenerId() : config.group();
+    listener = SafeListener.bind(listener, listenerId, config);
     this.listener = new SafeListener(listener);
     String memberName =
         config.member() != null
             ? config.member()
             : config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.acks = new AckBatcher(storage, config.group());
-    this.settler = new Settler(storage, config, clock, this.listener, acks);
+    this.settler = new Settler(storage, config, clock, this.listener, acks, observations);
     MemberContext context =
         new MemberContext(
             config,
@@ -70,7 +95,8 @@ public final class GroupMember implements ConsumerGroup, Service {
             settler,
             handler,
             transactionalHandler,
-            MemberContext.wantsLatencies(listener));
+            MemberContext.wantsLatencies(listener),
+            observations.forListener(listenerId));
     StartGate gate =
         new StartGate(storage, config.group(), config.retry(), clock, this.listener, settler);
     this.dispatcher = new Dispatcher(config, gate, this::freed);

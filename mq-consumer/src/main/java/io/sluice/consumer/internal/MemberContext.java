@@ -16,6 +16,7 @@ import java.time.InstantSource;
  *
  * @param timed whether the listener wants handler latencies ({@link ConsumerListener#onHandled});
  *     when it does not, the runtime does not read the clock per delivery to measure them
+ * @param observations the process observations of handler runs (off by default)
  */
 record MemberContext(
     GroupConfig config,
@@ -25,7 +26,8 @@ record MemberContext(
     Settler settler,
     MessageHandler handler,
     TransactionalHandler transactionalHandler,
-    boolean timed) {
+    boolean timed,
+    Observations observations) {
 
   String group() {
     return config.group();
