@@ -191,6 +191,7 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
         sluice
             .consumer(e.group())
             .subscribe(e.topics().toArray(String[]::new))
+            .listenerId(e.id())
             .handler(e.handler());
     e.applyTo(builder, defaults);
     customizer.accept(e.id(), builder);
