@@ -132,7 +132,9 @@ final class DeliveryTask implements Delivery {
     Throwable failure = null;
     boolean lost = false;
     Observation o = member.observations().startProcess(this); // null unless observed
-    observation = o;
+    if (o != null) {
+      observation = o; // no volatile write per delivery when unobserved
+    }
     Observation.Scope scope = o == null ? null : o.openScope();
     try {
       if (member.transactionalHandler() != null) {
