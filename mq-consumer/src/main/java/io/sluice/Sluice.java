@@ -1,5 +1,6 @@
 package io.sluice;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.api.Producer;
 import io.sluice.api.internal.Threads;
 import io.sluice.api.internal.Validation;
@@ -8,6 +9,9 @@ import io.sluice.consumer.ConsumerGroupBuilder;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.SluiceAdmin;
 import io.sluice.consumer.internal.BatchingProducer;
+import io.sluice.consumer.internal.Observations;
+import io.sluice.observation.SluiceProcessObservationConvention;
+import io.sluice.observation.SluiceSendObservationConvention;
 import io.sluice.spi.Storage;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -42,6 +46,7 @@ public final class Sluice implements AutoCloseable {
   private final ConsumerListener listener;
   private final ProducerConfig producerConfig;
   private final boolean closeStorage;
+  private final Observations observations;
   private final SluiceAdmin admin;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<ConsumerGroup> groups = new ArrayList<>();
@@ -55,6 +60,8 @@ public final class Sluice implements AutoCloseable {
     this.listener = b.listener;
     this.producerConfig = b.producerConfig;
     this.closeStorage = b.closeStorage;
+    this.observations =
+        new Observations(b.observationRegistry, b.sendConvention, b.processConvention, null);
     this.admin = SluiceAdmin.create(storage, clock);
   }
 
@@ -90,20 +97,23 @@ public final class Sluice implements AutoCloseable {
   }
 
   private Producer newProducerLocked(ProducerConfig config) {
-    Producer p = new BatchingProducer(storage, config, clock);
+    Producer p = new BatchingProducer(storage, config, clock, observations);
     producers.add(p);
     return p;
   }
 
   /**
-   * A builder for a member of consumer group {@code group}, with this object's clock and listener;
-   * the started member is closed with this object.
+   * A builder for a member of consumer group {@code group}, with this object's clock, listener and
+   * observation settings; the started member is closed with this object.
    */
   public ConsumerGroupBuilder consumer(String group) {
     ensureOpen();
     return ConsumerGroup.builder(group, storage)
         .clock(clock)
         .listener(listener)
+        .observationRegistry(observations.registry())
+        .sendObservationConvention(observations.sendConvention())
+        .processObservationConvention(observations.processConvention())
         .onStart(this::register);
   }
 
@@ -210,6 +220,9 @@ public final class Sluice implements AutoCloseable {
     private ConsumerListener listener = ConsumerListener.NONE;
     private ProducerConfig producerConfig = ProducerConfig.DEFAULT;
     private boolean closeStorage;
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+    private SluiceSendObservationConvention sendConvention;
+    private SluiceProcessObservationConvention processConvention;
 
     private Builder() {}
 
@@ -239,6 +252,30 @@ public final class Sluice implements AutoCloseable {
     /** The configuration of {@link Sluice#producer()} (default {@link ProducerConfig#DEFAULT}). */
     public Builder producerConfig(ProducerConfig config) {
       this.producerConfig = Validation.required("producerConfig", config);
+      return this;
+    }
+
+    /**
+     * Where sends and handler runs are observed (Micrometer Observation: {@code sluice.send} and
+     * {@code sluice.process}, see {@link io.sluice.observation.SluiceObservation}); with a tracing
+     * handler, the W3C trace context travels in the message headers. Default {@link
+     * ObservationRegistry#NOOP}: nothing is observed and sends and deliveries take their plain
+     * path.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observationRegistry = Validation.required("observationRegistry", registry);
+      return this;
+    }
+
+    /** A custom convention for {@code sluice.send} observations, or null for the default. */
+    public Builder sendObservationConvention(SluiceSendObservationConvention convention) {
+      this.sendConvention = convention;
+      return this;
+    }
+
+    /** A custom convention for {@code sluice.process} observations, or null for the default. */
+    public Builder processObservationConvention(SluiceProcessObservationConvention convention) {
+      this.processConvention = convention;
       return this;
     }
 

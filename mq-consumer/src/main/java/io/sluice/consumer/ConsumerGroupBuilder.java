@@ -1,9 +1,13 @@
 package io.sluice.consumer;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.api.MessageHandler;
 import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.internal.Validation;
 import io.sluice.consumer.internal.GroupMember;
+import io.sluice.consumer.internal.Observations;
+import io.sluice.observation.SluiceProcessObservationConvention;
+import io.sluice.observation.SluiceSendObservationConvention;
 import io.sluice.spi.Storage;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -29,6 +33,10 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
   private BatchHandler batchHandler;
   private TransactionalBatchHandler transactionalBatchHandler;
   private Consumer<? super ConsumerGroup> onStart = g -> {};
+  private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+  private SluiceSendObservationConvention sendConvention;
+  private SluiceProcessObservationConvention processConvention;
+  private String listenerId;
 
   ConsumerGroupBuilder(String group, Storage storage) {
     this.group = Validation.group(group);
@@ -128,6 +136,45 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
   }
 
   /**
+   * Where handler runs are observed ({@code sluice.process}, see {@link
+   * io.sluice.observation.SluiceObservation}), and dead letters written (as {@code sluice.send});
+   * default {@link ObservationRegistry#NOOP}: nothing observed.
+   */
+  public ConsumerGroupBuilder observationRegistry(ObservationRegistry registry) {
+    this.observationRegistry = Validation.required("observationRegistry", registry);
+    return this;
+  }
+
+  /** A custom convention for the {@code sluice.process} observations, or null for the default. */
+  public ConsumerGroupBuilder processObservationConvention(
+      SluiceProcessObservationConvention convention) {
+    this.processConvention = convention;
+    return this;
+  }
+
+  /**
+   * A custom convention for the {@code sluice.send} observations of dead letters, or null for the
+   * default.
+   */
+  public ConsumerGroupBuilder sendObservationConvention(
+      SluiceSendObservationConvention convention) {
+    this.sendConvention = convention;
+    return this;
+  }
+
+  /**
+   * The listener id reported in observations ({@code sluice.listener.id}) and to {@link
+   * ConsumerListener#forMember} (default: the group name). Spring sets the listener's id.
+   */
+  public ConsumerGroupBuilder listenerId(String listenerId) {
+    if (listenerId != null && listenerId.isBlank()) {
+      throw new InvalidConfigException("listenerId must not be blank");
+    }
+    this.listenerId = listenerId;
+    return this;
+  }
+
+  /**
    * Called with the member once started, before {@link #start()} returns; {@link io.sluice.Sluice}
    * uses it to close the members it made.
    */
@@ -169,6 +216,12 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
     for (String topic : built.topics()) {
       storage.describeTopic(topic);
     }
+    Observations observations =
+        new Observations(
+            observationRegistry,
+            sendConvention,
+            processConvention,
+            listenerId != null ? listenerId : built.group());
     GroupMember member =
         new GroupMember(
             storage,
@@ -178,7 +231,8 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
             handler,
             transactionalHandler,
             batchHandler,
-            transactionalBatchHandler);
+            transactionalBatchHandler,
+            observations);
     member.start();
     onStart.accept(member);
     return member;

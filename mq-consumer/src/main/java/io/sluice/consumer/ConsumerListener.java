@@ -21,6 +21,19 @@ public interface ConsumerListener {
   /** A listener that records nothing. */
   ConsumerListener NONE = new ConsumerListener() {};
 
+  /**
+   * Called once as a member starts: the listener to call for that member's hooks (by default this
+   * one). Override it to know which listener the hooks come from, for example to tag meters with
+   * {@code listenerId} and register them before the first event (so they read 0 rather than being
+   * absent). A listener that throws here is used as it is.
+   *
+   * @param listenerId the Spring listener's id, or the group name for members started directly
+   * @param config the member's configuration (group, topics, ...)
+   */
+  default ConsumerListener forMember(String listenerId, GroupConfig config) {
+    return this;
+  }
+
   /** A message was claimed and is about to be handled (also for skips). */
   default void onDelivered(Delivery delivery) {}
 

@@ -20,6 +20,10 @@ final class CountingListener implements ConsumerListener {
   final AtomicLong stale = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong lagReports = new AtomicLong();
+
+  /** The last lag reported, by "group topic partition". */
+  final java.util.Map<String, Long> lastLag = new java.util.concurrent.ConcurrentHashMap<>();
+
   final List<Duration> retryDelays = new CopyOnWriteArrayList<>();
   final List<Throwable> retryFailures = new CopyOnWriteArrayList<>();
   final List<String> deadLetterReasons = new CopyOnWriteArrayList<>();
@@ -81,6 +85,7 @@ final class CountingListener implements ConsumerListener {
 
   @Override
   public void onLag(String group, String topic, int partition, long lag) {
+    lastLag.put(group + " " + topic + " " + partition, lag);
     lagReports.incrementAndGet();
   }
 

@@ -116,6 +116,32 @@ abstract class DeliveryCases extends ConsumerCase {
   }
 
   @Test
+  void oneDelayedMessageCountsOneInTheLagNotEveryMessageAckedAfterIt() {
+    topic("orders", 1);
+    Message later =
+        Message.builder("later").deliverAt(clock().instant().plus(Duration.ofDays(1))).build();
+    sluice().producer().send("orders", later);
+    int n = 40;
+    produce("orders", n);
+    AtomicInteger handled = new AtomicInteger();
+    group("billing", "orders")
+        .lagInterval(Duration.ofMillis(10))
+        .handler(d -> handled.incrementAndGet())
+        .start();
+    await().atMost(WAIT).until(() -> stats().acked.get() == n);
+    long reportsAfterAcks = stats().lagReports.get();
+    await().atMost(WAIT).until(() -> stats().lagReports.get() > reportsAfterAcks);
+    List<GroupPartitionView> state = sluice().admin().groupState("billing", "orders");
+    assertThat(state.get(0).committedOffset()).as("held by the delayed message").isZero();
+    assertThat(state.get(0).lag()).as("the delayed message only, not the %d after it", n).isOne();
+    assertThat(lag("billing", "orders")).isOne();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(stats().lastLag).containsEntry("billing orders 0", 1L));
+    assertThat(handled).hasValue(n);
+  }
+
+  @Test
   void lagIsReportedPerPartition() {
     topic("orders", 3);
     produce("orders", 9);

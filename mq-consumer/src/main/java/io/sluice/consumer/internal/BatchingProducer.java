@@ -1,5 +1,6 @@
 package io.sluice.consumer.internal;
 
+import io.micrometer.observation.Observation;
 import io.sluice.ProducerBufferFullException;
 import io.sluice.ProducerConfig;
 import io.sluice.api.Message;
@@ -9,6 +10,7 @@ import io.sluice.api.error.InvalidMessageException;
 import io.sluice.api.error.SluiceException;
 import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.internal.Validation;
+import io.sluice.observation.SluiceSenderContext;
 import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.Storage;
 import java.time.InstantSource;
@@ -30,10 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing else is waiting. A send that fits takes no lock: the buffer is an atomic counter (each
  * request holds at least one byte of it, so an empty buffer means nothing waits), and only a
  * blocked sender or a {@link #flush()} waits on a lock, woken when the batcher frees space.
+ *
+ * <p>While {@link Observations} are on, each message is sent inside its own {@code sluice.send}
+ * observation, whose propagating handler adds the trace headers to the message stored; while they
+ * are off, sends take the path above unchanged.
  */
 public final class BatchingProducer implements Producer {
   private final ProducerConfig config;
   private final ProducerBatcher batcher;
+  private final Observations observations;
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -43,19 +50,43 @@ public final class BatchingProducer implements Producer {
 
   /** A producer over {@code storage}; its batcher thread starts at once. */
   public BatchingProducer(Storage storage, ProducerConfig config, InstantSource clock) {
+    this(storage, config, clock, Observations.NONE);
+  }
+
+  /** A producer whose sends are observed through {@code observations}. */
+  public BatchingProducer(
+      Storage storage, ProducerConfig config, InstantSource clock, Observations observations) {
     this.config = Validation.required("config", config);
+    this.observations = Validation.required("observations", observations);
     this.batcher = new ProducerBatcher(Validation.required("storage", storage), config, this::done);
     batcher.start();
   }
 
   @Override
   public Receipt send(String topic, Message message) {
-    return join(submitOne(topic, checked(message), true));
+    return join(sendOne(topic, checked(message), true));
   }
 
   @Override
   public CompletableFuture<Receipt> sendAsync(String topic, Message message) {
-    return submitOne(topic, checked(message), false);
+    return sendOne(topic, checked(message), false);
+  }
+
+  private CompletableFuture<Receipt> sendOne(String topic, Message message, boolean blocking) {
+    if (!observations.on()) {
+      return submitOne(topic, message, blocking);
+    }
+    checkTopic(topic);
+    SluiceSenderContext context = new SluiceSenderContext(topic, message);
+    Observation observation = observations.startSend(context, null);
+    CompletableFuture<Receipt> sent;
+    try {
+      sent = submitOne(topic, context.message(), blocking);
+    } catch (RuntimeException e) {
+      Observations.stopSend(observation, context, null, e);
+      throw e;
+    }
+    return sent.whenComplete((r, e) -> Observations.stopSend(observation, context, r, e));
   }
 
   @Override
@@ -74,6 +105,46 @@ public final class BatchingProducer implements Producer {
       throw new InvalidMessageException("messages must not be null");
     }
     checkTopic(topic);
+    if (observations.on() && !messages.isEmpty()) {
+      return observedAll(topic, messages, blocking);
+    }
+    return submitAll(topic, messages, blocking);
+  }
+
+  /** {@link #sendAll} with one send observation per message, all ending with the batch. */
+  private CompletableFuture<List<Receipt>> observedAll(
+      String topic, List<Message> messages, boolean blocking) {
+    messages.forEach(BatchingProducer::checked); // one bad message rejects all, none observed
+    int n = messages.size();
+    List<SluiceSenderContext> contexts = new ArrayList<>(n);
+    List<Observation> started = new ArrayList<>(n);
+    List<Message> toSend = new ArrayList<>(n);
+    CompletableFuture<List<Receipt>> sent;
+    try {
+      for (Message m : messages) {
+        SluiceSenderContext context = new SluiceSenderContext(topic, checked(m));
+        started.add(observations.startSend(context, null));
+        contexts.add(context);
+        toSend.add(context.message());
+      }
+      sent = submitAll(topic, toSend, blocking);
+    } catch (RuntimeException e) {
+      for (int i = 0; i < started.size(); i++) {
+        Observations.stopSend(started.get(i), contexts.get(i), null, e);
+      }
+      throw e;
+    }
+    return sent.whenComplete(
+        (receipts, e) -> {
+          for (int i = 0; i < n; i++) {
+            Observations.stopSend(
+                started.get(i), contexts.get(i), receipts == null ? null : receipts.get(i), e);
+          }
+        });
+  }
+
+  private CompletableFuture<List<Receipt>> submitAll(
+      String topic, List<Message> messages, boolean blocking) {
     long bytes = 0;
     List<OutgoingMessage> outgoing = new ArrayList<>(messages.size());
     for (Message m : messages) {

@@ -1,10 +1,12 @@
 package io.sluice.consumer.internal;
 
+import io.micrometer.observation.Observation;
 import io.sluice.api.Delivery;
 import io.sluice.api.Header;
 import io.sluice.api.Headers;
 import io.sluice.api.Message;
 import io.sluice.consumer.DeadLetterHeaders;
+import io.sluice.observation.SluiceSenderContext;
 import io.sluice.spi.DeadLetterRequest;
 import io.sluice.spi.DeliveryId;
 import io.sluice.spi.Storage;
@@ -18,25 +20,54 @@ import java.util.List;
  * the backend can. The dead letter's idempotency key is derived from the group, the message's
  * position and its first delivery time, so a retry after a crash between append and ack is
  * deduplicated by the store.
+ *
+ * <p>Trace context: the dead letter keeps the original message's headers, {@code traceparent}
+ * included. When the handler run was observed, writing the dead letter is a {@code sluice.send}
+ * observation (destination: the dead-letter topic) inside it, whose propagated headers replace the
+ * original ones, so the dead letter (and a redrive of it) continues the trace under the failed run.
  */
 final class DeadLetterer {
   static final int MAX_ERROR_MESSAGE = 1_000;
 
   private final Storage storage;
   private final String group;
+  private final Observations observations;
 
   DeadLetterer(Storage storage, String group) {
+    this(storage, group, Observations.NONE);
+  }
+
+  DeadLetterer(Storage storage, String group, Observations observations) {
     this.storage = storage;
     this.group = group;
+    this.observations = observations;
   }
 
   /** What went wrong, for the headers. */
   record Failure(String reason, Throwable error, Instant firstFailure, Instant lastFailure) {}
 
-  /** Appends the dead letter and acks; throws StaleDeliveryException if the lease is gone. */
-  void deadLetter(Delivery d, DeliveryId id, String deadLetterTopic, Failure failure) {
+  /**
+   * Appends the dead letter and acks; throws StaleDeliveryException if the lease is gone. Observed
+   * as a send inside {@code run} (the handler run's observation) when there is one and observations
+   * are on.
+   */
+  void deadLetter(
+      Delivery d, DeliveryId id, String deadLetterTopic, Failure failure, Observation run) {
     Message dead = build(d, failure);
-    storage.deadLetter(new DeadLetterRequest(group, id, deadLetterTopic, dead));
+    if (run == null || !observations.on()) {
+      storage.deadLetter(new DeadLetterRequest(group, id, deadLetterTopic, dead));
+      return;
+    }
+    SluiceSenderContext context = new SluiceSenderContext(deadLetterTopic, dead);
+    Observation o = observations.startSend(context, run);
+    try {
+      storage.deadLetter(new DeadLetterRequest(group, id, deadLetterTopic, context.message()));
+    } catch (RuntimeException e) {
+      o.error(e);
+      throw e;
+    } finally {
+      o.stop();
+    }
   }
 
   Message build(Delivery d, Failure failure) {

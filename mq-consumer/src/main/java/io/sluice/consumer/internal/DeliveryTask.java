@@ -1,5 +1,6 @@
 package io.sluice.consumer.internal;
 
+import io.micrometer.observation.Observation;
 import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.error.StaleDeliveryException;
@@ -60,6 +61,7 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
   private volatile Instant expiresAt;
   private volatile Instant startedAt;
   private volatile Thread runner;
+  private volatile Observation observation;
 
   /** The dispatcher's bookkeeping, guarded by its lock. */
   boolean laneHead;
@@ -109,6 +111,10 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
         member.settler().settleQuietly(this, outcome);
       }
     } finally {
+      Observation o = observation;
+      if (o != null) {
+        o.stop(); // after settling: a dead letter written is part of the run
+      }
       end();
     }
   }
@@ -133,6 +139,11 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
     Instant start = member.timed() ? member.clock().instant() : null;
     Throwable failure = null;
     boolean lost = false;
+    Observation o = member.observations().startProcess(this); // null unless observed
+    if (o != null) {
+      observation = o; // no volatile write per delivery when unobserved
+    }
+    Observation.Scope scope = o == null ? null : o.openScope();
     try {
       if (member.transactionalHandler() != null) {
         lost = !runInTransaction();
@@ -141,6 +152,13 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
       }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      if (scope != null) {
+        scope.close();
+      }
+    }
+    if (o != null && failure != null) {
+      o.error(failure);
     }
     if (start != null) {
       member.listener().onHandled(this, Duration.between(start, member.clock().instant()), failure);
@@ -257,6 +275,11 @@ final class DeliveryTask implements Delivery, Arrivals.Linked<DeliveryTask> {
 
   Thread runner() {
     return runner;
+  }
+
+  /** The process observation of the handler run, or null when not observed. */
+  Observation observation() {
+    return observation;
   }
 
   private boolean setFlag(int flag) {

@@ -54,12 +54,23 @@ public final class GroupMember implements ConsumerGroup, Service {
       ConsumerListener listener,
       MessageHandler handler,
       TransactionalHandler transactionalHandler) {
-    this(storage, config, clock, listener, handler, transactionalHandler, null, null);
+    this(
+        storage,
+        config,
+        clock,
+        listener,
+        handler,
+        transactionalHandler,
+        null,
+        null,
+        Observations.NONE.forListener(config.group()));
   }
 
   /**
-   * A member with one handler of the four kinds (the others null); call {@link #start()}. A batch
-   * handler gets batches of up to {@link GroupConfig#maxBatchSize()}.
+   * A member with one handler of the four kinds (the others null), whose handler runs are observed
+   * through {@code observations} (whose listener id also names the member to {@link
+   * ConsumerListener#forMember}); call {@link #start()}. A batch handler gets batches of up to
+   * {@link GroupConfig#maxBatchSize()}.
    */
   public GroupMember(
       Storage storage,
@@ -69,16 +80,20 @@ public final class GroupMember implements ConsumerGroup, Service {
       MessageHandler handler,
       TransactionalHandler transactionalHandler,
       BatchHandler batchHandler,
-      TransactionalBatchHandler transactionalBatchHandler) {
+      TransactionalBatchHandler transactionalBatchHandler,
+      Observations observations) {
     this.storage = storage;
     this.config = config;
+    String listenerId =
+        observations.listenerId() != null ? observations.listenerId() : config.group();
+    listener = SafeListener.bind(listener, listenerId, config);
     this.listener = new SafeListener(listener);
     String memberName =
         config.member() != null
             ? config.member()
             : config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.acks = new AckBatcher(storage, config.group());
-    this.settler = new Settler(storage, config, clock, this.listener, acks);
+    this.settler = new Settler(storage, config, clock, this.listener, acks, observations);
     MemberContext context =
         new MemberContext(
             config,
@@ -95,7 +110,8 @@ public final class GroupMember implements ConsumerGroup, Service {
                     batchHandler,
                     transactionalBatchHandler,
                     config.maxBatchSize(),
-                    config.maxBatchWait()));
+                    config.maxBatchWait()),
+            observations.forListener(listenerId));
     StartGate gate =
         new StartGate(storage, config.group(), config.retry(), clock, this.listener, settler);
     this.dispatcher =

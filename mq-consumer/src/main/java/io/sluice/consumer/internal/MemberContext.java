@@ -17,6 +17,7 @@ import java.time.InstantSource;
  * @param timed whether the listener wants handler latencies ({@link ConsumerListener#onHandled});
  *     when it does not, the runtime does not read the clock per delivery to measure them
  * @param batch runs a batch handler, or null for a single-message handler
+ * @param observations the process observations of handler runs (off by default)
  */
 record MemberContext(
     GroupConfig config,
@@ -27,20 +28,8 @@ record MemberContext(
     MessageHandler handler,
     TransactionalHandler transactionalHandler,
     boolean timed,
-    BatchRunner batch) {
-
-  /** A context with a single-message handler. */
-  MemberContext(
-      GroupConfig config,
-      Storage storage,
-      InstantSource clock,
-      ConsumerListener listener,
-      Settler settler,
-      MessageHandler handler,
-      TransactionalHandler transactionalHandler,
-      boolean timed) {
-    this(config, storage, clock, listener, settler, handler, transactionalHandler, timed, null);
-  }
+    BatchRunner batch,
+    Observations observations) {
 
   /**
    * Deliveries that may be started at once: {@code concurrency}, or {@code concurrency ×

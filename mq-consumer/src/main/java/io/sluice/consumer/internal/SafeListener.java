@@ -2,6 +2,7 @@ package io.sluice.consumer.internal;
 
 import io.sluice.api.Delivery;
 import io.sluice.consumer.ConsumerListener;
+import io.sluice.consumer.GroupConfig;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,20 @@ final class SafeListener implements ConsumerListener {
 
   SafeListener(ConsumerListener delegate) {
     this.delegate = delegate;
+  }
+
+  /**
+   * {@code listener}'s listener for one member ({@link ConsumerListener#forMember}), or {@code
+   * listener} itself when that throws or returns null.
+   */
+  static ConsumerListener bind(ConsumerListener listener, String listenerId, GroupConfig config) {
+    try {
+      ConsumerListener bound = listener.forMember(listenerId, config);
+      return bound != null ? bound : listener;
+    } catch (RuntimeException e) {
+      failed("forMember", e);
+      return listener;
+    }
   }
 
   /** The listener it guards. */

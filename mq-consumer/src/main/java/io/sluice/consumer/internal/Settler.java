@@ -54,12 +54,23 @@ final class Settler {
       InstantSource clock,
       ConsumerListener listener,
       AckBatcher acks) {
+    this(storage, config, clock, listener, acks, Observations.NONE);
+  }
+
+  /** A settler whose dead letters are observed (as sends) within their handler's observation. */
+  Settler(
+      Storage storage,
+      GroupConfig config,
+      InstantSource clock,
+      ConsumerListener listener,
+      AckBatcher acks,
+      Observations observations) {
     this.storage = storage;
     this.config = config;
     this.clock = clock;
     this.listener = listener;
     this.acks = acks;
-    this.deadLetterer = new DeadLetterer(storage, config.group());
+    this.deadLetterer = new DeadLetterer(storage, config.group(), observations);
   }
 
   /**
@@ -178,7 +189,11 @@ final class Settler {
     Optional<String> topic = config.deadLetterTopicFor(t.topic());
     if (topic.isPresent()) {
       deadLetterer.deadLetter(
-          t, t.id(), topic.get(), new DeadLetterer.Failure(d.reason(), d.error(), first, now));
+          t,
+          t.id(),
+          topic.get(),
+          new DeadLetterer.Failure(d.reason(), d.error(), first, now),
+          t.observation());
     } else {
       BatchResult result = storage.ack(config.group(), List.of(Ack.of(t.id())));
       if (!result.rejected().isEmpty()) {

@@ -36,7 +36,8 @@ class ServiceLifecycleTest {
 
   private MemberContext context(AckBatcher acks, ConsumerListener listener) {
     Settler settler = new Settler(storage, config, clock, listener, acks);
-    return new MemberContext(config, storage, clock, listener, settler, d -> {}, null, false);
+    return new MemberContext(
+        config, storage, clock, listener, settler, d -> {}, null, false, null, Observations.NONE);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.sluice.spring.autoconfigure;
 
 import io.sluice.api.Delivery;
 import io.sluice.consumer.ConsumerListener;
+import io.sluice.consumer.GroupConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,6 +22,16 @@ final class CompositeConsumerListener implements ConsumerListener {
       case 1 -> listeners.get(0);
       default -> new CompositeConsumerListener(listeners);
     };
+  }
+
+  @Override
+  public ConsumerListener forMember(String listenerId, GroupConfig config) {
+    return of(listeners.stream().map(l -> bound(l, listenerId, config)).toList());
+  }
+
+  private static ConsumerListener bound(ConsumerListener l, String listenerId, GroupConfig config) {
+    ConsumerListener b = l.forMember(listenerId, config);
+    return b != null ? b : l;
   }
 
   private void each(Consumer<ConsumerListener> call) {

@@ -1,5 +1,6 @@
 package io.sluice.spring.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.Sluice;
 import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.error.SluiceException;
@@ -74,14 +75,19 @@ public final class SluiceAutoConfiguration {
     return new SluiceListenerBeanPostProcessor();
   }
 
-  /** The entry point, on the store, with every {@link ConsumerListener} bean as metrics hooks. */
+  /**
+   * The entry point, on the store, with every {@link ConsumerListener} bean as metrics hooks and
+   * the application's {@link ObservationRegistry} (unless {@code
+   * sluice.observation.enabled=false}).
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   Sluice sluice(
       ObjectProvider<Storage> storage,
       SluiceProperties properties,
       ObjectProvider<ConsumerListener> listeners,
-      ObjectProvider<SluiceCustomizer> customizers) {
+      ObjectProvider<SluiceCustomizer> customizers,
+      ObjectProvider<ObservationRegistry> observationRegistry) {
     Storage store = storage.getIfUnique(() -> null);
     if (store == null) {
       throw missingStorage(properties);
@@ -89,6 +95,7 @@ public final class SluiceAutoConfiguration {
     List<ConsumerListener> hooks = listeners.orderedStream().toList();
     Sluice.Builder builder =
         Sluice.builder().storage(store).listener(CompositeConsumerListener.of(hooks));
+    observationRegistry(properties, observationRegistry).ifPresent(builder::observationRegistry);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     Sluice sluice = builder.build();
     try {
@@ -98,6 +105,15 @@ public final class SluiceAutoConfiguration {
       throw e;
     }
     return sluice;
+  }
+
+  /** The application's registry, when there is one and observation is enabled. */
+  static java.util.Optional<ObservationRegistry> observationRegistry(
+      SluiceProperties properties, ObjectProvider<ObservationRegistry> registry) {
+    if (!properties.getObservation().isEnabled()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(registry.getIfUnique());
   }
 
   private static void createTopics(Sluice sluice, SluiceProperties properties) {
@@ -146,12 +162,18 @@ public final class SluiceAutoConfiguration {
       Sluice sluice,
       SluiceMessageConverter converter,
       ObjectProvider<TransactionalSender> transactionalSender,
-      ObjectProvider<SendListener> sendListeners) {
+      ObjectProvider<SendListener> sendListeners,
+      SluiceProperties properties,
+      ObjectProvider<ObservationRegistry> observationRegistry) {
     List<SendListener> all = sendListeners.orderedStream().toList();
     SendListener sendListener =
         (topic, latency, failure) -> all.forEach(l -> l.onSend(topic, latency, failure));
     return new SluiceTemplate(
-        sluice.producer(), converter, transactionalSender.getIfUnique(), sendListener);
+        sluice.producer(),
+        converter,
+        transactionalSender.getIfUnique(),
+        sendListener,
+        observationRegistry(properties, observationRegistry).orElse(ObservationRegistry.NOOP));
   }
 
   /** The listeners, started after the context is refreshed. */

@@ -39,6 +39,9 @@ public class SluiceProperties {
    */
   private Map<String, Topic> topics = new LinkedHashMap<>();
 
+  /** Micrometer Observation (tracing) of sends and listeners. */
+  private final Observation observation = new Observation();
+
   /** Whether Sluice is auto-configured. */
   public boolean isEnabled() {
     return enabled;
@@ -67,6 +70,31 @@ public class SluiceProperties {
   /** Sets the topics created at startup. */
   public void setTopics(Map<String, Topic> topics) {
     this.topics = topics;
+  }
+
+  /** The observation settings. */
+  public Observation getObservation() {
+    return observation;
+  }
+
+  /** {@code sluice.observation.*}. */
+  public static class Observation {
+    /**
+     * Whether sends and listener runs are observed with the application's ObservationRegistry (when
+     * there is one): spans with the W3C trace context carried in message headers, and the
+     * sluice.send and sluice.process timers made from the observations.
+     */
+    private boolean enabled = true;
+
+    /** Whether observation is on. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Turns observation on or off. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
   }
 
   /** The storage backends. */

@@ -1,9 +1,14 @@
 package io.sluice.spring.core;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.api.Message;
 import io.sluice.api.Producer;
 import io.sluice.api.Receipt;
 import io.sluice.api.internal.Validation;
+import io.sluice.observation.DefaultSluiceSendObservationConvention;
+import io.sluice.observation.SluiceObservation;
+import io.sluice.observation.SluiceSenderContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * transaction's connection: the message is delivered only if the transaction commits, and never if
  * it rolls back. Asynchronous sends then complete at once, with the synchronous result. On the file
  * store, and outside a transaction, sends go to the store directly. Thread-safe.
+ *
+ * <p><b>Observation.</b> Sends through the producer are observed by the producer (see {@link
+ * io.sluice.Sluice.Builder#observationRegistry}); a send that joins a transaction is observed here,
+ * the same way ({@code sluice.send}, the trace context written into the message's headers), when
+ * the template was given an {@link ObservationRegistry}.
  */
 public class SluiceTemplate {
   private static final Logger log = LoggerFactory.getLogger(SluiceTemplate.class);
@@ -35,6 +45,7 @@ public class SluiceTemplate {
   private final SluiceMessageConverter converter;
   private final TransactionalSender transactionalSender;
   private final SendListener sendListener;
+  private final ObservationRegistry observationRegistry;
 
   /**
    * A template over {@code producer}.
@@ -58,10 +69,26 @@ public class SluiceTemplate {
       SluiceMessageConverter converter,
       TransactionalSender transactionalSender,
       SendListener sendListener) {
+    this(producer, converter, transactionalSender, sendListener, ObservationRegistry.NOOP);
+  }
+
+  /**
+   * A template over {@code producer} that reports every send to {@code sendListener} and observes
+   * the sends that join a transaction in {@code observationRegistry}.
+   *
+   * @param transactionalSender joins Spring transactions, or null to never join them
+   */
+  public SluiceTemplate(
+      Producer producer,
+      SluiceMessageConverter converter,
+      TransactionalSender transactionalSender,
+      SendListener sendListener,
+      ObservationRegistry observationRegistry) {
     this.producer = Validation.required("producer", producer);
     this.converter = Validation.required("converter", converter);
     this.transactionalSender = transactionalSender;
     this.sendListener = Validation.required("sendListener", sendListener);
+    this.observationRegistry = Validation.required("observationRegistry", observationRegistry);
   }
 
   /** Converts and sends {@code payload} without a key, and waits for the receipt. */
@@ -186,8 +213,30 @@ public class SluiceTemplate {
   }
 
   private Optional<Receipt> inTransaction(String topic, Message message) {
-    return transactionalSender == null
-        ? Optional.empty()
-        : transactionalSender.sendInTransaction(topic, message);
+    if (transactionalSender == null) {
+      return Optional.empty();
+    }
+    if (observationRegistry.isNoop() || !transactionalSender.wouldJoin()) {
+      return transactionalSender.sendInTransaction(topic, message);
+    }
+    SluiceSenderContext context = new SluiceSenderContext(Validation.topic(topic), message);
+    Observation observation =
+        SluiceObservation.SEND
+            .observation(
+                null,
+                DefaultSluiceSendObservationConvention.INSTANCE,
+                () -> context,
+                observationRegistry)
+            .start();
+    try {
+      Optional<Receipt> receipt = transactionalSender.sendInTransaction(topic, context.message());
+      receipt.ifPresent(context::receipt);
+      return receipt;
+    } catch (RuntimeException e) {
+      observation.error(e);
+      throw e;
+    } finally {
+      observation.stop();
+    }
   }
 }

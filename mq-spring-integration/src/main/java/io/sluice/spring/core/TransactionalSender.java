@@ -20,4 +20,13 @@ public interface TransactionalSender {
    *     normally)
    */
   Optional<Receipt> sendInTransaction(String topic, Message message);
+
+  /**
+   * Whether {@link #sendInTransaction} would join a transaction on this thread now. {@link
+   * SluiceTemplate} observes a joined send itself (the producer, which observes the others, is not
+   * involved), so it asks first. The default, false, leaves joined sends unobserved.
+   */
+  default boolean wouldJoin() {
+    return false;
+  }
 }

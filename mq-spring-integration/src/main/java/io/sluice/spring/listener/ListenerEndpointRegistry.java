@@ -244,7 +244,7 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
       ensureTopic(e, topic);
     }
     ConsumerGroupBuilder builder =
-        sluice.consumer(e.group()).subscribe(e.topics().toArray(String[]::new));
+        sluice.consumer(e.group()).subscribe(e.topics().toArray(String[]::new)).listenerId(e.id());
     handler(e, builder);
     e.applyTo(builder, defaults);
     customizer.accept(e.id(), builder);

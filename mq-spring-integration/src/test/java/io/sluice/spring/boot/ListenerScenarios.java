@@ -53,9 +53,34 @@ abstract class ListenerScenarios {
                 assertThat(listeners.orders)
                     .contains(new Order("o-1", 1990), new Order("o-2", 500), new Order("o-3", 1)));
     assertThat(listeners.tenants).contains("acme");
+    // Boot has an ObservationRegistry: the timers come from the sluice.send/process observations.
     assertThat(
-            meters.get("sluice.send").tags("topic", "orders", "result", "success").timer().count())
+            meters
+                .get("sluice.send")
+                .tags("messaging.destination.name", "orders", "error", "none")
+                .timer()
+                .count())
         .isGreaterThanOrEqualTo(3);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        meters
+                            .get("sluice.process")
+                            .tags(
+                                "sluice.listener.id",
+                                "orders",
+                                "messaging.consumer.group.name",
+                                "shipping",
+                                "error",
+                                "none")
+                            .timer()
+                            .count())
+                    .isGreaterThanOrEqualTo(3));
+    assertThat(meters.get("sluice.errors").tags("group", "shipping", "listener.id", "orders"))
+        .as("registered when the listener started")
+        .isNotNull();
   }
 
   @Test

@@ -3,10 +3,15 @@ package io.sluice.spring.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.sluice.api.Message;
 import io.sluice.api.Producer;
 import io.sluice.api.Receipt;
 import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.observation.SluiceSenderContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +105,52 @@ class SluiceTemplateTest {
     assertThat(joined.send("orders", "a")).isSameAs(inTx);
     assertThat(joined.sendAsync("orders", "b").join()).isSameAs(inTx);
     assertThat(producer.sent).isEmpty();
+  }
+
+  @Test
+  void aSendJoiningATransactionIsObservedAndCarriesThePropagatedHeaders() {
+    List<Message> joined = new ArrayList<>();
+    TransactionalSender tx =
+        new TransactionalSender() {
+          @Override
+          public Optional<Receipt> sendInTransaction(String topic, Message message) {
+            joined.add(message);
+            return Optional.of(new Receipt(topic, 1, 7, Instant.EPOCH, false));
+          }
+
+          @Override
+          public boolean wouldJoin() {
+            return true;
+          }
+        };
+    TestObservationRegistry observations = TestObservationRegistry.create();
+    observations
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<SluiceSenderContext>() {
+              @Override
+              public void onStart(SluiceSenderContext context) {
+                context.getSetter().set(context.getCarrier(), "traceparent", "00-test-01");
+              }
+
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return context instanceof SluiceSenderContext;
+              }
+            });
+    SluiceTemplate t =
+        new SluiceTemplate(
+            producer, new PlainMessageConverter(), tx, SendListener.NONE, observations);
+    t.send("orders", Message.builder("x").header("traceparent", "old").build());
+    assertThat(joined).hasSize(1);
+    assertThat(joined.get(0).headers().values("traceparent")).containsExactly("00-test-01");
+    assertThat(producer.sent).isEmpty();
+    TestObservationRegistryAssert.assertThat(observations)
+        .hasSingleObservationThat()
+        .hasNameEqualTo("sluice.send")
+        .hasContextualNameEqualTo("orders send")
+        .hasBeenStopped()
+        .hasHighCardinalityKeyValue("messaging.message.id", "1-7");
   }
 
   @Test

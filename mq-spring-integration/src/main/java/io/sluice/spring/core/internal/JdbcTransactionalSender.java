@@ -34,6 +34,12 @@ public final class JdbcTransactionalSender implements TransactionalSender {
   }
 
   @Override
+  public boolean wouldJoin() {
+    return TransactionSynchronizationManager.isActualTransactionActive()
+        && TransactionSynchronizationManager.hasResource(dataSource);
+  }
+
+  @Override
   public Optional<Receipt> sendInTransaction(String topic, Message message) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()
         || !TransactionSynchronizationManager.hasResource(dataSource)) {
