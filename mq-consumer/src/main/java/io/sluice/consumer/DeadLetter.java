@@ -21,6 +21,7 @@ import java.time.Instant;
  * @param reason why it was dead-lettered, or null
  * @param firstFailureAt the first failure time, or null
  * @param lastFailureAt the last failure time, or null
+ * @see io.sluice.consumer.admin.DeadLetterFilter
  */
 public record DeadLetter(
     String deadLetterTopic,
@@ -36,4 +37,14 @@ public record DeadLetter(
     String errorMessage,
     String reason,
     Instant firstFailureAt,
-    Instant lastFailureAt) {}
+    Instant lastFailureAt) {
+
+  /**
+   * The entry's id in its dead-letter topic, {@code "partition:offset"} (for example {@code
+   * "0:17"}), as {@link SluiceAdmin#deadLetter(String, String)}, {@link SluiceAdmin#redriveById}
+   * and {@link SluiceAdmin#purgeById} take it.
+   */
+  public String id() {
+    return partition + ":" + offset;
+  }
+}

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.Receipt;
-import io.sluice.spi.GroupPartition;
+import io.sluice.consumer.admin.GroupPartitionView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +122,7 @@ abstract class DeliveryCases extends ConsumerCase {
     group("billing", "orders").lagInterval(Duration.ofMillis(10)).handler(d -> {}).start();
     await().atMost(WAIT).until(() -> stats().lagReports.get() >= 6);
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
-    List<GroupPartition> state = sluice().admin().groupState("billing", "orders");
+    List<GroupPartitionView> state = sluice().admin().groupState("billing", "orders");
     assertThat(state).hasSize(3).allSatisfy(p -> assertThat(p.lag()).isZero());
   }
 }

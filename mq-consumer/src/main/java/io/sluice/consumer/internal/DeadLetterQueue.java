@@ -5,8 +5,10 @@ import io.sluice.api.Headers;
 import io.sluice.api.Message;
 import io.sluice.api.Ordering;
 import io.sluice.api.Position;
+import io.sluice.api.error.InvalidConfigException;
 import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.api.internal.Validation;
 import io.sluice.consumer.DeadLetter;
 import io.sluice.consumer.DeadLetterHeaders;
 import io.sluice.consumer.SluiceAdmin;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -47,43 +50,70 @@ final class DeadLetterQueue {
     this.storage = storage;
   }
 
-  List<DeadLetter> list(String dlq, int max) {
+  List<DeadLetter> list(String dlq, Predicate<? super DeadLetter> filter, int max) {
     List<DeadLetter> out = new ArrayList<>();
-    scan(dlq, max, out);
-    return out;
-  }
-
-  long count(String dlq) {
-    return scan(dlq, Integer.MAX_VALUE, null);
-  }
-
-  private long scan(String dlq, int max, List<DeadLetter> out) {
     List<GroupPartition> state;
     try {
       state = storage.groupState(SluiceAdmin.DLQ_GROUP, dlq);
     } catch (TopicNotFoundException e) {
-      return 0;
+      return out;
     }
-    long count = 0;
     for (GroupPartition p : state) {
       long offset = p.committedOffset();
-      while (offset < p.endOffset() && count < max) {
+      while (offset < p.endOffset() && out.size() < max) {
         List<StoredMessage> chunk = storage.read(dlq, p.partition(), offset, CHUNK);
         if (chunk.isEmpty()) {
           break;
         }
         for (StoredMessage m : chunk) {
           offset = m.offset() + 1;
-          if (count < max && !settled(dlq, m)) {
-            count++;
-            if (out != null) {
-              out.add(parse(m));
+          if (out.size() < max && !settled(dlq, m)) {
+            DeadLetter entry = parse(m);
+            if (filter.test(entry)) {
+              out.add(entry);
             }
           }
         }
       }
     }
-    return count;
+    return out;
+  }
+
+  /**
+   * The pending entries: the DLQ group's lag, which the store keeps per partition (entries settled
+   * out of order above the committed offset do not count), so this costs one progress read per
+   * partition however long the dead-letter topic is.
+   */
+  long count(String dlq) {
+    try {
+      return storage.groupState(SluiceAdmin.DLQ_GROUP, dlq).stream()
+          .mapToLong(GroupPartition::lag)
+          .sum();
+    } catch (TopicNotFoundException e) {
+      return 0;
+    }
+  }
+
+  /** The pending entry with this id, if any. */
+  Optional<DeadLetter> find(String dlq, EntryId id) {
+    List<GroupPartition> state;
+    try {
+      state = storage.groupState(SluiceAdmin.DLQ_GROUP, dlq);
+    } catch (TopicNotFoundException e) {
+      return Optional.empty();
+    }
+    if (id.partition() >= state.size()) {
+      return Optional.empty();
+    }
+    GroupPartition p = state.get(id.partition());
+    if (id.offset() < p.committedOffset() || id.offset() >= p.endOffset()) {
+      return Optional.empty();
+    }
+    List<StoredMessage> read = storage.read(dlq, id.partition(), id.offset(), 1);
+    if (read.isEmpty() || read.get(0).offset() != id.offset() || settled(dlq, read.get(0))) {
+      return Optional.empty();
+    }
+    return Optional.of(parse(read.get(0)));
   }
 
   private boolean settled(String dlq, StoredMessage m) {
@@ -91,20 +121,12 @@ final class DeadLetterQueue {
         SluiceAdmin.DLQ_GROUP, dlq, DerivedKeys.deadLetterEntry(m.partition(), m.offset()));
   }
 
-  int redrive(String dlq, Predicate<? super DeadLetter> filter) {
-    return (int) drain(dlq, filter, true);
-  }
-
-  long purge(String dlq) {
-    return drain(dlq, d -> true, false);
-  }
-
   /**
    * Redrives or purges the entries present when the call began. Entries dead-lettered meanwhile (a
    * redriven message failing again at once) are left for the next call: otherwise a message that
    * always fails and a fast consumer would keep one redrive going forever.
    */
-  private long drain(String dlq, Predicate<? super DeadLetter> filter, boolean reenqueue) {
+  long drain(String dlq, Predicate<? super DeadLetter> filter, boolean reenqueue, long limit) {
     Map<Integer, Long> ends = new HashMap<>();
     try {
       storage.describeTopic(dlq).partitions().forEach(p -> ends.put(p.partition(), p.endOffset()));
@@ -114,7 +136,7 @@ final class DeadLetterQueue {
     List<Lease> skipped = new ArrayList<>();
     long moved = 0;
     try {
-      while (true) {
+      while (moved < limit) {
         List<Lease> leases =
             storage.claim(
                 new ClaimRequest(
@@ -131,15 +153,17 @@ final class DeadLetterQueue {
         for (Lease lease : leases) {
           DeadLetter entry = parse(lease.message());
           if (lease.message().offset() >= ends.getOrDefault(lease.message().partition(), 0L)
-              || entry.originalTopic() == null
-              || entry.group() == null
+              || (reenqueue && (entry.originalTopic() == null || entry.group() == null))
               || !filter.test(entry)) {
+            skipped.add(lease);
+          } else if (moved >= limit) {
             skipped.add(lease);
           } else if (settle(lease, entry, reenqueue)) {
             moved++;
           }
         }
       }
+      return moved;
     } finally {
       for (Lease lease : skipped) {
         releaseQuietly(lease);
@@ -187,6 +211,31 @@ final class DeadLetterQueue {
       storage.release(ReleaseRequest.unprocessed(SluiceAdmin.DLQ_GROUP, lease.id()));
     } catch (StaleDeliveryException e) {
       // Its lease ran out meanwhile: it is pending again either way.
+    }
+  }
+
+  /** An entry's position in its dead-letter topic, written {@code "partition:offset"}. */
+  record EntryId(int partition, long offset) {
+    static EntryId parse(String id) {
+      Validation.required("dead-letter id", id);
+      int colon = id.indexOf(':');
+      try {
+        if (colon > 0) {
+          int partition = Integer.parseInt(id.substring(0, colon));
+          long offset = Long.parseLong(id.substring(colon + 1));
+          if (partition >= 0 && offset >= 0) {
+            return new EntryId(partition, offset);
+          }
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new InvalidConfigException(
+          "dead-letter id: expected partition:offset (for example 0:17), found '" + id + "'");
+    }
+
+    boolean names(DeadLetter entry) {
+      return entry.partition() == partition && entry.offset() == offset;
     }
   }
 

@@ -1,9 +1,7 @@
 package io.sluice.spring.actuate;
 
 import io.sluice.consumer.SluiceAdmin;
-import io.sluice.spi.GroupPartition;
-import io.sluice.spi.PartitionInfo;
-import io.sluice.spi.TopicInfo;
+import io.sluice.consumer.admin.PartitionView;
 import io.sluice.spring.listener.ListenerEndpointRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +43,7 @@ public class SluiceEndpoint {
   @ReadOperation
   public Overview overview() {
     List<TopicView> topics = new ArrayList<>();
-    for (TopicInfo info : admin.listTopics()) {
+    for (io.sluice.consumer.admin.TopicView info : admin.listTopics()) {
       topics.add(view(info));
     }
     return new Overview(topics, listeners());
@@ -64,10 +62,10 @@ public class SluiceEndpoint {
     return new Redriven(deadLetterTopic, admin.redrive(deadLetterTopic));
   }
 
-  private TopicView view(TopicInfo info) {
+  private TopicView view(io.sluice.consumer.admin.TopicView info) {
     long messages = 0;
     List<Long> ends = new ArrayList<>();
-    for (PartitionInfo p : info.partitions()) {
+    for (PartitionView p : info.partitions()) {
       ends.add(p.endOffset());
       messages += p.endOffset() - p.logStartOffset();
     }
@@ -78,10 +76,8 @@ public class SluiceEndpoint {
         pendingDeadLetters = admin.countDeadLetters(info.name());
         continue;
       }
-      List<GroupPartition> state = admin.groupState(group, info.name());
-      long lag = state.stream().mapToLong(GroupPartition::lag).sum();
-      int inFlight = state.stream().mapToInt(GroupPartition::inFlight).sum();
-      groups.add(new GroupView(group, lag, inFlight));
+      io.sluice.consumer.admin.GroupView state = admin.describeGroup(group, info.name());
+      groups.add(new GroupView(group, state.lag(), state.inFlight()));
     }
     if (pendingDeadLetters == null && info.name().endsWith(".dlq")) {
       pendingDeadLetters = admin.countDeadLetters(info.name());

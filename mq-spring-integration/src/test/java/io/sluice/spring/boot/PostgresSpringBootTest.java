@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.spi.PartitionInfo;
+import io.sluice.consumer.admin.PartitionView;
 import io.sluice.spi.Storage;
 import io.sluice.spring.core.SluiceTemplate;
 import io.sluice.spring.listener.ListenerEndpointRegistry;
@@ -149,7 +149,7 @@ class PostgresSpringBootTest extends ListenerScenarios {
 
   private long endOffsets() {
     return admin.describeTopic("outbox").partitions().stream()
-        .mapToLong(PartitionInfo::endOffset)
+        .mapToLong(PartitionView::endOffset)
         .sum();
   }
 }
