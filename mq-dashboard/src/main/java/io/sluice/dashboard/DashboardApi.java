@@ -107,7 +107,7 @@ public final class DashboardApi implements AutoCloseable {
       throw new IllegalArgumentException("historySize must be at least 2, found " + historySize);
     }
     this.ops = new Operations(admin);
-    this.views = new Views(admin, ops);
+    this.views = new Views(admin);
     this.history = new History(clock, historySize);
     this.sampleInterval = sampleInterval;
   }
