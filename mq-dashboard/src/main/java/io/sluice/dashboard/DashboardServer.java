@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -63,9 +65,17 @@ public final class DashboardServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound (for example, the port is taken)
    */
   public static DashboardServer start(SluiceAdmin admin, InetSocketAddress address) {
+    return start(admin, address, DashboardApi.DEFAULT_SAMPLE_INTERVAL);
+  }
+
+  /** {@link #start(SluiceAdmin, InetSocketAddress)}, sampling lag every {@code sampleInterval}. */
+  static DashboardServer start(
+      SluiceAdmin admin, InetSocketAddress address, Duration sampleInterval) {
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(address, "address");
-    DashboardApi api = new DashboardApi(admin);
+    DashboardApi api =
+        new DashboardApi(
+            admin, InstantSource.system(), sampleInterval, DashboardApi.DEFAULT_HISTORY_SIZE);
     HttpServer server;
     try {
       server = HttpServer.create(address, 0);
