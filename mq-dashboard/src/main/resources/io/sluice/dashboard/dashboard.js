@@ -292,9 +292,9 @@
         panel.appendChild(el('p', { cls: 'empty', 'data-testid': 'no-dead-letters', text: 'No pending dead letter.' }));
       } else {
         var table = el('table', { 'data-testid': 'dead-letters' }, el('thead', null, el('tr', null,
-          el('th', { text: 'Id' }), el('th', { text: 'Original position' }), el('th', { text: 'Group' }),
+          el('th', { text: 'Id' }), el('th', { text: 'From' }),
           el('th', { cls: 'num', text: 'Attempts' }), el('th', { text: 'Reason / error' }),
-          el('th', { text: 'Last failure' }), el('th', { text: '' }))));
+          el('th', { text: '' }))));
         var tb = el('tbody');
         list.entries.forEach(function (d) {
           var err = el('td', { cls: 'err' }, el('div', { cls: 'reason', text: d.reason || '' }),
@@ -304,11 +304,12 @@
             el('div', { cls: 'mono payload', text: 'payload (' + d.payloadBytes + ' B): ' + d.payload }));
           d.headers.forEach(function (h) { headers.appendChild(el('div', { cls: 'mono', text: h.name + ': ' + h.value })); });
           err.appendChild(headers);
+          err.appendChild(el('div', { cls: 'sub', text: 'last failure ' + (d.lastFailureAt || '?') }));
           var row = el('tr', { 'data-id': d.id, 'data-testid': 'dead-letter' },
             el('td', { cls: 'mono', text: d.id }),
-            el('td', { cls: 'mono original', text: (d.originalTopic || '?') + ' p' + d.originalPartition + ' @' + d.originalOffset }),
-            el('td', { text: d.group || '' }), el('td', { cls: 'num attempts', text: d.attempts }), err,
-            el('td', { cls: 'mono', text: d.lastFailureAt || '' }));
+            el('td', null, el('div', { cls: 'mono original', text: (d.originalTopic || '?') + ' p' + d.originalPartition + ' @' + d.originalOffset }),
+              el('div', { cls: 'sub group', text: 'group ' + (d.group || '?') })),
+            el('td', { cls: 'num attempts', text: d.attempts }), err);
           var rowActions = el('td', null,
             el('button', { 'data-testid': 'redrive-one', text: 'Redrive', on: { click: function () {
               act(tpath + '/redrive', { ids: [d.id] }, function (r) { return 'Redrove ' + r.redriven + ' (' + d.id + ')'; }); } } }), ' ',

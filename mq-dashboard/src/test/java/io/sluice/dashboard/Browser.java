@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -65,8 +66,15 @@ final class Browser implements AutoCloseable {
         "--hide-scrollbars",
         "--window-size=" + WIDTH + "," + HEIGHT,
         "--lang=en-US");
-    WebDriver driver = new ChromeDriver(service, options);
+    ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    // --window-size sizes the window, not the page: grow it until the page is WIDTH x HEIGHT.
+    driver.get("about:blank");
+    Object inner = driver.executeScript("return [window.innerWidth, window.innerHeight];");
+    var size = (java.util.List<?>) inner;
+    int dw = WIDTH - ((Number) size.get(0)).intValue();
+    int dh = HEIGHT - ((Number) size.get(1)).intValue();
+    driver.manage().window().setSize(new Dimension(WIDTH + dw, HEIGHT + dh));
     return new Browser(driver, service);
   }
 
@@ -109,6 +117,11 @@ final class Browser implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /** The string value of a script run in the page. */
+  String script(String js) {
+    return String.valueOf(((ChromeDriver) driver).executeScript(js));
   }
 
   /** A PNG of the window. */

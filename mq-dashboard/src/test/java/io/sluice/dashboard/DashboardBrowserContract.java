@@ -92,6 +92,9 @@ abstract class DashboardBrowserContract {
         .contains("java.lang.IllegalStateException: card declined for c-9");
     assertThat(browser.text(By.cssSelector(DLQ + "[data-testid='dead-letter'] .attempts")))
         .isEqualTo("1");
+    await()
+        .atMost(PATIENCE)
+        .until(() -> "0".equals(browser.script("return getComputedStyle(toast).opacity"))); // clean
     saveScreenshot();
 
     store.failPoison.set(false); // the bug is fixed: a redriven message now succeeds
