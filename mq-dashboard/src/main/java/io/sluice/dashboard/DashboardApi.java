@@ -53,9 +53,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       partition's offset before and after</td></tr>
  * </table>
  *
- * <p>A dead-letter filter is a JSON object with any of {@code group}, {@code originalTopic}, {@code
- * reason} and {@code errorClass} (equal to the entry's) and {@code ids} (a list of {@code
- * "partition:offset"}); an empty object matches every pending entry.
+ * <p>A dead-letter filter is a JSON object with any of {@code group} and {@code originalTopic}
+ * (equal to the entry's), {@code text} (found in its reason, error class or message), {@code from}
+ * and {@code until} (ISO-8601 instants bounding its last failure), or else {@code ids}: the entries
+ * {@code "partition:offset"}, as a JSON array or one comma-separated string. An empty object
+ * matches every pending entry.
  *
  * <p><b>Writes are CSRF-safe.</b> Every write is a {@code POST} whose body must be JSON ({@code
  * Content-Type: application/json}); anything else gets 405 or 415. A browser sends such a request

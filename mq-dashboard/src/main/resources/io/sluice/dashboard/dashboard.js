@@ -312,9 +312,9 @@
             el('td', { cls: 'num attempts', text: d.attempts }), err);
           var rowActions = el('td', null,
             el('button', { 'data-testid': 'redrive-one', text: 'Redrive', on: { click: function () {
-              act(tpath + '/redrive', { ids: [d.id] }, function (r) { return 'Redrove ' + r.redriven + ' (' + d.id + ')'; }); } } }), ' ',
+              act(tpath + '/redrive', { ids: d.id }, function (r) { return 'Redrove ' + r.redriven + ' (' + d.id + ')'; }); } } }), ' ',
             dangerButton('purge\n' + t.name + '\n' + d.id, 'Purge', 'purge-one', function () {
-              act(tpath + '/purge', { ids: [d.id] }, function (r) { return 'Purged ' + r.purged + ' (' + d.id + ')'; });
+              act(tpath + '/purge', { ids: d.id }, function (r) { return 'Purged ' + r.purged + ' (' + d.id + ')'; });
             }));
           row.appendChild(rowActions);
           tb.appendChild(row);

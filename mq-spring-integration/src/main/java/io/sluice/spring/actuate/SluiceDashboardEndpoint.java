@@ -2,7 +2,6 @@ package io.sluice.spring.actuate;
 
 import io.sluice.dashboard.DashboardApi;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -25,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Reads are {@code GET}; writes are {@code POST} with a JSON body, as for every Actuator write
  * operation, so another site cannot forge one from a visitor's browser (see {@link DashboardApi}).
  * The write's JSON fields become this class's parameters and are handed back to {@link
- * DashboardApi} as one body.
+ * DashboardApi} as one body; Actuator reads a body's values as strings, so {@code ids} is a
+ * comma-separated string here (the page sends it so).
  */
 @WebEndpoint(id = "sluicedashboard")
 public class SluiceDashboardEndpoint implements AutoCloseable {
@@ -76,7 +76,7 @@ public class SluiceDashboardEndpoint implements AutoCloseable {
       @Nullable String text,
       @Nullable String from,
       @Nullable String until,
-      @Nullable List<String> ids) {
+      @Nullable String ids) {
     Map<String, Object> body = new LinkedHashMap<>();
     put(body, "topic", topic);
     put(body, "to", to);
