@@ -47,6 +47,9 @@
     if (body !== undefined) {
       opts.method = 'POST';
       opts.headers['Content-Type'] = 'application/json';
+      // Spring Security's cookie CSRF repository (csrf.spa()): echo its token as a header.
+      var xsrf = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
+      if (xsrf) opts.headers['X-XSRF-TOKEN'] = decodeURIComponent(xsrf[1]);
       opts.body = JSON.stringify(body);
     }
     return fetch(base + path, opts).then(function (r) {
