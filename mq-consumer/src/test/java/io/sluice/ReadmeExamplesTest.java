@@ -1,5 +1,6 @@
 package io.sluice;
 
+import static io.sluice.consumer.SluiceAdmin.ALL_PARTITIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.api.Backoff;
 import io.sluice.api.Message;
 import io.sluice.api.Ordering;
+import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.api.error.InvalidConfigException;
@@ -15,6 +17,12 @@ import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
 import io.sluice.consumer.DeadLetter;
 import io.sluice.consumer.RetryPolicy;
+import io.sluice.consumer.SluiceAdmin;
+import io.sluice.consumer.admin.BrowsedMessage;
+import io.sluice.consumer.admin.DeadLetterFilter;
+import io.sluice.consumer.admin.GroupView;
+import io.sluice.consumer.admin.OffsetChange;
+import io.sluice.consumer.admin.TopicView;
 import io.sluice.spi.Storage;
 import io.sluice.spi.tck.InMemoryStorage;
 import io.sluice.spi.tck.SettableClock;
@@ -95,6 +103,37 @@ class ReadmeExamplesTest {
       int moved = sluice.admin().redrive("orders.dlq", d -> "billing".equals(d.group()));
       // end::dlq[]
       assertThat(moved).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void administration() {
+    try (Sluice sluice = Sluice.builder().storage(storage).build()) {
+      sluice.admin().createTopic("orders", TopicConfig.partitions(2));
+      sluice.producer().send("orders", Message.of("paid"));
+      sluice.admin().seek("billing", "orders", 0, Position.LATEST);
+      // tag::admin[]
+      SluiceAdmin admin = sluice.admin();
+      TopicView orders = admin.describeTopic("orders"); // partitions, end offsets, bytes
+      GroupView billing = admin.describeGroup("billing", "orders"); // lag, in flight, paused
+      List<BrowsedMessage> first = admin.browse("orders", ALL_PARTITIONS, Position.EARLIEST, 20);
+      List<OffsetChange> plan =
+          admin.planResetOffsets("billing", "orders", ALL_PARTITIONS, Position.EARLIEST);
+      admin.pause("billing", "orders"); // every member, in every process, until resumed
+      admin.resetOffsets("billing", "orders", ALL_PARTITIONS, Position.EARLIEST);
+      admin.resume("billing", "orders");
+      List<DeadLetter> timeouts =
+          admin.deadLetters("orders.dlq", DeadLetterFilter.ALL.withText("timeout"), 100);
+      for (DeadLetter d : timeouts) {
+        admin.redriveById("orders.dlq", d.id()); // id: "partition:offset" in orders.dlq
+      }
+      // end::admin[]
+      assertThat(orders.endOffsetSum()).isEqualTo(1);
+      assertThat(billing.lag()).isZero();
+      assertThat(first).hasSize(1);
+      assertThat(plan).extracting(OffsetChange::delta).contains(-1L);
+      assertThat(admin.lag("billing", "orders")).isEqualTo(1);
+      assertThat(timeouts).isEmpty();
     }
   }
 

@@ -170,6 +170,22 @@ public abstract class ConsumerContract {
     }
   }
 
+  /** Admin: browse, describe, reset offsets, persistent pause, dead letters by filter and id. */
+  @Nested
+  class AdminOps extends AdminCases {
+    AdminOps() {
+      super(ConsumerContract.this);
+    }
+  }
+
+  /** Dead-letter administration: list, show, redrive and purge by filter or by id. */
+  @Nested
+  class AdminDeadLetters extends AdminDeadLettersCases {
+    AdminDeadLetters() {
+      super(ConsumerContract.this);
+    }
+  }
+
   /** The seed scenario: orders with a flaky payment gateway, end to end. */
   @Nested
   class Scenario extends ScenarioCases {

@@ -40,6 +40,8 @@ final class RecordingStorage implements Storage {
   final AtomicInteger extends_ = new AtomicInteger();
   final AtomicInteger acks = new AtomicInteger();
   final AtomicInteger claimed = new AtomicInteger();
+  final AtomicInteger claims = new AtomicInteger();
+  final AtomicInteger reads = new AtomicInteger();
   final AtomicInteger starts = new AtomicInteger();
   final AtomicInteger startedDeliveries = new AtomicInteger();
   volatile Consumer<List<OutgoingMessage>> beforeAppend = batch -> {};
@@ -99,6 +101,7 @@ final class RecordingStorage implements Storage {
   @Override
   public List<StoredMessage> read(ReadRequest request) {
     check();
+    reads.incrementAndGet();
     return delegate.read(request);
   }
 
@@ -118,6 +121,7 @@ final class RecordingStorage implements Storage {
   public List<Lease> claim(ClaimRequest request) {
     check();
     beforeClaim.accept(request);
+    claims.incrementAndGet();
     List<Lease> leases = delegate.claim(request);
     claimed.addAndGet(leases.size());
     return leases;

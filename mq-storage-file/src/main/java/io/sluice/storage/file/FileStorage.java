@@ -83,6 +83,25 @@ public final class FileStorage extends AbstractStorage {
     return open(config, FileIo.DEFAULT);
   }
 
+  /**
+   * Opens the store in {@code directory} read-only, for tools that look at a store another process
+   * may hold open (the {@code sluice} command line): it takes no lock, recovers nothing and never
+   * writes. Topics, partition ranges, messages, group progress and pauses are read from the
+   * directory afresh on every call, so the view follows a live store; a batch or state frame being
+   * written at that moment is simply not seen yet. Operations that would change the store throw
+   * {@link io.sluice.api.error.UnsupportedCapabilityException}. Processed keys ({@link
+   * #isProcessed}) are known only from the state journal since its last compaction.
+   *
+   * @param clock the clock that decides which leases and retries are in flight
+   * @throws StorageFailedException if {@code directory} holds no file store
+   */
+  public static io.sluice.spi.Storage openReadOnly(
+      java.nio.file.Path directory, java.time.InstantSource clock) {
+    Validation.required("directory", directory);
+    Validation.required("clock", clock);
+    return new ReadOnlyFileStorage(directory, clock);
+  }
+
   /** Opens with an I/O seam of the caller's (tests inject faults through it). */
   static FileStorage open(FileStorageConfig config, FileIo io) {
     Validation.required("config", config);

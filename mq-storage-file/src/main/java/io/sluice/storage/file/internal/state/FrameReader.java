@@ -33,7 +33,11 @@ final class FrameReader {
   }
 
   /** What a read found: the end of the valid frames, and whether any was version 1. */
-  record Result(long end, boolean sawV1) {}
+  record Result(long end, boolean sawV1, boolean torn) {
+    Result(long end, boolean sawV1) {
+      this(end, sawV1, false);
+    }
+  }
 
   private final FileChannel ch;
   private final long size;
@@ -53,6 +57,28 @@ final class FrameReader {
    * @param truncateCorrupt cut the newest journal at a bad frame even if valid frames follow
    */
   static Result read(FileIo io, Path file, boolean tail, boolean truncateCorrupt, Sink sink)
+      throws IOException {
+    Result r = scan(io, file, tail, truncateCorrupt, true, sink);
+    if (r.end() >= 0 && r.torn()) {
+      try (FileChannel ch = io.open(file, StandardOpenOption.WRITE)) {
+        ch.truncate(r.end());
+        ch.force(true);
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Like {@link #read} but never writes: a bad frame at the end of the newest journal (a torn
+   * write, or one a live store is writing now) ends the read and stays where it is.
+   */
+  static Result readWithoutRepair(FileIo io, Path file, boolean tail, Sink sink)
+      throws IOException {
+    return scan(io, file, tail, false, false, sink);
+  }
+
+  private static Result scan(
+      FileIo io, Path file, boolean tail, boolean truncateCorrupt, boolean repair, Sink sink)
       throws IOException {
     long end;
     boolean v1 = false;
@@ -85,17 +111,16 @@ final class FrameReader {
             file, pos, "state frame fails its CRC before valid frames");
       }
       end = pos;
+      if (!repair) {
+        return new Result(end, v1, true);
+      }
       LOG.warn(
           "state journal {}: cut {} bytes of torn or invalid data at position {}",
           file,
           r.size - pos,
           pos);
     }
-    try (FileChannel ch = io.open(file, StandardOpenOption.WRITE)) {
-      ch.truncate(end);
-      ch.force(true);
-    }
-    return new Result(end, v1);
+    return new Result(end, v1, true);
   }
 
   private static void accept(Sink sink, StateRecord r, long position) {

@@ -58,6 +58,21 @@ public final class Pauses {
     return new Pauses(io, dir, failStop, read);
   }
 
+  /**
+   * Reads {@code <dir>/pauses} without writing anything (a store held by another process may be
+   * replacing it: its rename is atomic, so the file read is the old or the new one, whole).
+   */
+  public static Pauses read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE);
+    Map<String, Set<String>> read;
+    try {
+      read = parse(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      read = Map.of();
+    }
+    return new Pauses(null, dir, null, read);
+  }
+
   /** Whether the group is paused for the topic (or, with a null topic, group-wide). */
   public boolean isPaused(String group, String topic) {
     Set<String> topics = byGroup.get(group);
