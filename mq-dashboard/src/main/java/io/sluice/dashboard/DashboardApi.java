@@ -3,6 +3,7 @@ package io.sluice.dashboard;
 import io.sluice.api.error.InvalidRequestException;
 import io.sluice.api.error.SluiceException;
 import io.sluice.api.error.TopicNotFoundException;
+import io.sluice.api.error.UnsupportedCapabilityException;
 import io.sluice.consumer.SluiceAdmin;
 import io.sluice.dashboard.internal.Assets;
 import io.sluice.dashboard.internal.Body;
@@ -64,8 +65,9 @@ import tools.jackson.databind.json.JsonMapper;
  * to another origin only after a CORS preflight, which no host of the dashboard answers, so another
  * site cannot make a visitor's browser change anything. Reads never change anything.
  *
- * <p>Errors are JSON too, {@code {"error": "...", "message": "..."}}: 400 for bad input, 404 for an
- * unknown topic or route, 500 for a storage failure.
+ * <p>Errors are JSON too, {@code {"status": 400, "error": "...", "message": "..."}}: 400 for bad
+ * input, 403 for a write to a read-only dashboard, 404 for an unknown topic or route, 409 for an
+ * operation the store does not support, 500 for a storage failure.
  */
 public final class DashboardApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardApi.class);
@@ -81,6 +83,7 @@ public final class DashboardApi implements AutoCloseable {
   private final Views views;
   private final History history;
   private final Duration sampleInterval;
+  private final boolean readOnly;
   private final JsonMapper json = JsonMapper.builder().build();
   private final Object samplerLock = new Object();
   private ScheduledExecutorService sampler;
@@ -99,6 +102,24 @@ public final class DashboardApi implements AutoCloseable {
    */
   public DashboardApi(
       SluiceAdmin admin, InstantSource clock, Duration sampleInterval, int historySize) {
+    this(admin, clock, sampleInterval, historySize, false);
+  }
+
+  /**
+   * The dashboard over {@code admin}; a read-only one answers every write with 403 and tells the
+   * page to disable its buttons (for a store opened for reading only).
+   *
+   * @param clock the clock samples are stamped with
+   * @param sampleInterval how often {@link #startSampling()} samples lag, at least 100 ms
+   * @param historySize how many samples the history keeps, at least 2
+   * @param readOnly whether writes are refused
+   */
+  public DashboardApi(
+      SluiceAdmin admin,
+      InstantSource clock,
+      Duration sampleInterval,
+      int historySize,
+      boolean readOnly) {
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(clock, "clock");
     if (sampleInterval == null || sampleInterval.toMillis() < 100) {
@@ -112,6 +133,7 @@ public final class DashboardApi implements AutoCloseable {
     this.views = new Views(admin);
     this.history = new History(clock, historySize);
     this.sampleInterval = sampleInterval;
+    this.readOnly = readOnly;
   }
 
   /**
@@ -163,6 +185,10 @@ public final class DashboardApi implements AutoCloseable {
       if (!"POST".equals(method)) {
         return error(405, "method_not_allowed", method + " is not supported; writes use POST");
       }
+      if (readOnly) {
+        return error(
+            403, "read_only", "this dashboard is read-only: the store is open for reading");
+      }
       if (!isJson(request.contentType())) {
         return error(
             415,
@@ -172,6 +198,8 @@ public final class DashboardApi implements AutoCloseable {
       return write(rest, Body.parse(json, request.body()));
     } catch (TopicNotFoundException e) {
       return error(404, "topic_not_found", e.getMessage());
+    } catch (UnsupportedCapabilityException e) {
+      return error(409, "unsupported", e.getMessage());
     } catch (InvalidRequestException | IllegalArgumentException e) {
       return error(400, "bad_request", e.getMessage());
     } catch (SluiceException e) {
@@ -183,7 +211,7 @@ public final class DashboardApi implements AutoCloseable {
   private Response read(List<String> route, Map<String, String> query) {
     String what = route.isEmpty() ? "" : route.get(0);
     if (route.size() == 1 && "overview".equals(what)) {
-      return ok(views.overview());
+      return ok(views.overview(readOnly));
     }
     if (route.size() == 1 && "history".equals(what)) {
       return ok(history.view(sampleInterval));
@@ -234,7 +262,7 @@ public final class DashboardApi implements AutoCloseable {
    * periodically, tests and hosts may call it directly.
    */
   public void sample() {
-    history.record(views.overview().groups());
+    history.record(views.overview(readOnly).groups());
   }
 
   /**

@@ -65,17 +65,30 @@ public final class DashboardServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound (for example, the port is taken)
    */
   public static DashboardServer start(SluiceAdmin admin, InetSocketAddress address) {
-    return start(admin, address, DashboardApi.DEFAULT_SAMPLE_INTERVAL);
+    return start(admin, address, false);
   }
 
-  /** {@link #start(SluiceAdmin, InetSocketAddress)}, sampling lag every {@code sampleInterval}. */
+  /**
+   * Like {@link #start(SluiceAdmin, InetSocketAddress)}; with {@code readOnly} every write gets 403
+   * and the page shows its buttons disabled (for a store opened for reading only).
+   */
+  public static DashboardServer start(
+      SluiceAdmin admin, InetSocketAddress address, boolean readOnly) {
+    return start(admin, address, DashboardApi.DEFAULT_SAMPLE_INTERVAL, readOnly);
+  }
+
+  /** Like {@link #start(SluiceAdmin, InetSocketAddress, boolean)}, sampling every interval. */
   static DashboardServer start(
-      SluiceAdmin admin, InetSocketAddress address, Duration sampleInterval) {
+      SluiceAdmin admin, InetSocketAddress address, Duration sampleInterval, boolean readOnly) {
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(address, "address");
     DashboardApi api =
         new DashboardApi(
-            admin, InstantSource.system(), sampleInterval, DashboardApi.DEFAULT_HISTORY_SIZE);
+            admin,
+            InstantSource.system(),
+            sampleInterval,
+            DashboardApi.DEFAULT_HISTORY_SIZE,
+            readOnly);
     HttpServer server;
     try {
       server = HttpServer.create(address, 0);

@@ -337,6 +337,14 @@
     renderTopics(state.overview.topics);
     renderGroups(state.overview.groups, state.history);
     renderDlqs(state.overview.topics, state.dlqs);
+    var ro = document.getElementById('read-only');
+    ro.hidden = !state.overview.readOnly;
+    if (state.overview.readOnly) {
+      Array.prototype.forEach.call(document.querySelectorAll('main button'), function (b) {
+        b.disabled = true;
+        b.title = 'read-only: the store is open for reading';
+      });
+    }
   }
 
   function refresh() {

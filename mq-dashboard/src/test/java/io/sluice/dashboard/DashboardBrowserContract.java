@@ -38,7 +38,10 @@ abstract class DashboardBrowserContract {
     store = openStore().startConsumer();
     server =
         DashboardServer.start(
-            store.sluice.admin(), new InetSocketAddress("127.0.0.1", 0), Duration.ofMillis(500));
+            store.sluice.admin(),
+            new InetSocketAddress("127.0.0.1", 0),
+            Duration.ofMillis(500),
+            false);
     browser = Browser.start();
   }
 

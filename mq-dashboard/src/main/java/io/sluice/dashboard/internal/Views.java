@@ -29,7 +29,8 @@ public final class Views {
   }
 
   /** {@code GET /api/overview}. */
-  public record Overview(String at, List<TopicRow> topics, List<GroupRow> groups) {}
+  public record Overview(
+      String at, boolean readOnly, List<TopicRow> topics, List<GroupRow> groups) {}
 
   /** One topic: its partitions and, for a dead-letter topic, the pending entries. */
   public record TopicRow(
@@ -84,7 +85,7 @@ public final class Views {
       String timestamp) {}
 
   /** Every topic with its partitions, and every group on every topic (the admin group left out). */
-  public Overview overview() {
+  public Overview overview(boolean readOnly) {
     List<TopicRow> topics = new ArrayList<>();
     List<GroupRow> groups = new ArrayList<>();
     for (TopicView t : admin.listTopics()) {
@@ -117,7 +118,7 @@ public final class Views {
               dlq,
               dlq ? admin.countDeadLetters(t.name()) : null));
     }
-    return new Overview(Instant.now().toString(), topics, groups);
+    return new Overview(Instant.now().toString(), readOnly, topics, groups);
   }
 
   private static GroupRow group(GroupView g) {
