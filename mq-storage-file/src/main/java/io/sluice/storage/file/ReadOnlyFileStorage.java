@@ -135,12 +135,14 @@ final class ReadOnlyFileStorage extends AbstractStorage {
     return new TopicInfo(topic, config, partitions);
   }
 
+  /** One partition's range (reading only that partition's newest segment). */
   private PartitionInfo partition(String topic, int partition) throws IOException {
-    TopicInfo info = info(topic);
-    if (partition < 0 || partition >= info.partitions().size()) {
-      throw new InvalidPartitionException(topic, partition, info.partitions().size());
+    int count = config(topic).partitions();
+    if (partition < 0 || partition >= count) {
+      throw new InvalidPartitionException(topic, partition, count);
     }
-    return info.partitions().get(partition);
+    LogReader.Range r = LogReader.range(topicDir(topic).resolve(Integer.toString(partition)));
+    return new PartitionInfo(partition, r.logStart(), r.end(), r.bytes());
   }
 
   @Override
