@@ -57,7 +57,8 @@ import org.springframework.util.ClassUtils;
   JdbcTransactionConfiguration.class,
   SluiceMetricsConfiguration.class,
   SluiceHealthConfiguration.class,
-  SluiceEndpointConfiguration.class
+  SluiceEndpointConfiguration.class,
+  SluiceDashboardConfiguration.class
 })
 public final class SluiceAutoConfiguration {
   private static final boolean JACKSON_PRESENT =

@@ -42,6 +42,9 @@ public class SluiceProperties {
   /** Micrometer Observation (tracing) of sends and listeners. */
   private final Observation observation = new Observation();
 
+  /** The web dashboard under Actuator (module sluice-dashboard). */
+  private final Dashboard dashboard = new Dashboard();
+
   /** Whether Sluice is auto-configured. */
   public boolean isEnabled() {
     return enabled;
@@ -60,6 +63,11 @@ public class SluiceProperties {
   /** The listener defaults. */
   public Listener getListener() {
     return listener;
+  }
+
+  /** The dashboard settings. */
+  public Dashboard getDashboard() {
+    return dashboard;
   }
 
   /** The topics created at startup. */
@@ -477,6 +485,60 @@ public class SluiceProperties {
       return TopicConfig.partitions(partitions)
           .withRetention(retention)
           .withDedupeWindow(dedupeWindow);
+    }
+  }
+
+  /** {@code sluice.dashboard.*}. */
+  public static class Dashboard {
+    /**
+     * Whether to serve the web dashboard as the Actuator endpoint {@code sluicedashboard} (it must
+     * also be exposed: {@code management.endpoints.web.exposure.include=sluicedashboard}). Needs
+     * sluice-dashboard on the classpath.
+     */
+    private boolean enabled = false;
+
+    /** How often the dashboard samples each group's lag for its chart. */
+    private Duration sampleInterval = Duration.ofSeconds(5);
+
+    /** How many lag samples the chart keeps (at 5s, 120 samples are ten minutes). */
+    private int historySize = 120;
+
+    /** Whether the dashboard is served. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Turns the dashboard on or off. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** The lag sampling interval. */
+    public Duration getSampleInterval() {
+      return sampleInterval;
+    }
+
+    /** Sets the lag sampling interval, at least 100ms. */
+    public void setSampleInterval(Duration sampleInterval) {
+      if (sampleInterval == null || sampleInterval.toMillis() < 100) {
+        throw new InvalidConfigException(
+            "sluice.dashboard.sample-interval must be at least 100ms, found " + sampleInterval);
+      }
+      this.sampleInterval = sampleInterval;
+    }
+
+    /** The number of samples kept. */
+    public int getHistorySize() {
+      return historySize;
+    }
+
+    /** Sets the number of samples kept, at least 2. */
+    public void setHistorySize(int historySize) {
+      if (historySize < 2) {
+        throw new InvalidConfigException(
+            "sluice.dashboard.history-size must be at least 2, found " + historySize);
+      }
+      this.historySize = historySize;
     }
   }
 }

@@ -11,6 +11,7 @@ import io.sluice.spi.Storage;
 import io.sluice.spi.StorageHealth;
 import io.sluice.spi.tck.InMemoryStorage;
 import io.sluice.spi.tck.SettableClock;
+import io.sluice.spring.actuate.SluiceDashboardEndpoint;
 import io.sluice.spring.actuate.SluiceEndpoint;
 import io.sluice.spring.actuate.SluiceHealthIndicator;
 import io.sluice.spring.actuate.SluiceMetrics;
@@ -322,6 +323,49 @@ class SluiceAutoConfigurationTest {
         .withUserConfiguration(MemoryStore.class)
         .withPropertyValues("management.endpoints.web.exposure.include=sluice")
         .run(context -> assertThat(context).hasSingleBean(SluiceEndpoint.class));
+  }
+
+  @Test
+  void dashboardOnlyWhenEnabledExposedAndOnTheClasspath() {
+    String exposed = "management.endpoints.web.exposure.include=sluicedashboard";
+    runner()
+        .withUserConfiguration(MemoryStore.class)
+        .withPropertyValues(exposed)
+        .run(context -> assertThat(context).doesNotHaveBean(SluiceDashboardEndpoint.class));
+    runner()
+        .withUserConfiguration(MemoryStore.class)
+        .withPropertyValues("sluice.dashboard.enabled=true")
+        .run(context -> assertThat(context).doesNotHaveBean(SluiceDashboardEndpoint.class));
+    runner()
+        .withUserConfiguration(MemoryStore.class)
+        .withPropertyValues("sluice.dashboard.enabled=true", exposed)
+        .run(context -> assertThat(context).hasSingleBean(SluiceDashboardEndpoint.class));
+    runner()
+        .withUserConfiguration(MemoryStore.class)
+        .withClassLoader(new FilteredClassLoader("io.sluice.dashboard"))
+        .withPropertyValues("sluice.dashboard.enabled=true", exposed)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(SluiceDashboardEndpoint.class);
+            });
+  }
+
+  @Test
+  void badDashboardSettingsFailTheStartupNamingTheProperty() {
+    runner()
+        .withUserConfiguration(MemoryStore.class)
+        .withPropertyValues(
+            "sluice.dashboard.enabled=true",
+            "management.endpoints.web.exposure.include=sluicedashboard",
+            "sluice.dashboard.sample-interval=10ms")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "sluice.dashboard.sample-interval must be at least 100ms"));
   }
 
   @Test
