@@ -9,11 +9,20 @@ import io.sluice.api.TopicConfig;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.RetryPolicy;
 import io.sluice.spi.Storage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -230,6 +239,57 @@ abstract class CliCases {
     assertThat(run("resume", "billing").code()).isZero();
     assertThat(run("groups", "--json").json().get("groups").get(0).get("paused").asBoolean())
         .isFalse();
+  }
+
+  @Test
+  void uiServesTheDashboardReadOnlyUntilInterrupted() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args = new ArrayList<>(storeArgs());
+    args.addAll(List.of("ui", "--read-only", "--port", "0"));
+    AtomicInteger code = new AtomicInteger(-1);
+    Thread server =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    code.set(
+                        SluiceCli.execute(
+                            new PrintWriter(out),
+                            new PrintWriter(err),
+                            args.toArray(String[]::new))));
+    try {
+      Pattern address = Pattern.compile("Sluice dashboard at (http://\\S+/) \\(read-only\\)");
+      await().atMost(WAIT).until(() -> address.matcher(out.toString()).find() || !server.isAlive());
+      Matcher m = address.matcher(out.toString());
+      assertThat(m.find()).as("out: %s, err: %s", out, err).isTrue();
+      URI base = URI.create(m.group(1));
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        HttpResponse<String> overview =
+            http.send(
+                HttpRequest.newBuilder(base.resolve("api/overview")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(overview.body()).contains("\"orders\"").contains("\"billing\"");
+        HttpResponse<String> page =
+            http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).containsIgnoringCase("<html");
+        HttpResponse<String> pause =
+            http.send(
+                HttpRequest.newBuilder(base.resolve("api/groups/billing/pause"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(pause.statusCode()).as(pause.body()).isEqualTo(403);
+      }
+      assertThat(sluice.admin().isPaused("billing", null)).isFalse();
+    } finally {
+      server.interrupt();
+      server.join(WAIT.toMillis());
+    }
+    assertThat(server.isAlive()).isFalse();
+    assertThat(code.get()).as("err: %s", err).isZero();
   }
 
   /** On a file store, write commands need the application gone; a database is shared. */

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
       ResetOffsetsCommand.class,
       PauseCommand.class,
       ResumeCommand.class,
-      DlqCommand.class
+      DlqCommand.class,
+      UiCommand.class
     })
 public final class RootCommand implements Runnable {
   @Mixin StoreOptions options;
