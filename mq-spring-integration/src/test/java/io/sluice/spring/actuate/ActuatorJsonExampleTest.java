@@ -91,7 +91,7 @@ class ActuatorJsonExampleTest {
                       "name", "partitions", "endOffsets", "retainedMessages", "groups");
               assertThat(orders.get("retainedMessages").asLong()).isEqualTo(6);
               assertThat(names(orders.get("groups").get(0)))
-                  .containsExactly("group", "lag", "inFlight");
+                  .containsExactly("group", "lag", "inFlight", "paused");
               JsonNode dlq = root.get("topics").get(1);
               assertThat(dlq.get("name").asString()).isEqualTo("orders.dlq");
               assertThat(dlq.get("pendingDeadLetters").asLong()).isEqualTo(1);

@@ -3,15 +3,23 @@ package io.sluice.samples.readme;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.Sluice;
 import io.sluice.api.Backoff;
+import io.sluice.api.Delivery;
 import io.sluice.api.Message;
 import io.sluice.api.Ordering;
+import io.sluice.api.Position;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.DeadLetter;
 import io.sluice.consumer.RetryPolicy;
+import io.sluice.consumer.SluiceAdmin;
+import io.sluice.consumer.admin.DeadLetterFilter;
+import io.sluice.consumer.admin.OffsetChange;
 import io.sluice.storage.file.Durability;
 import io.sluice.storage.file.FileStorage;
 import io.sluice.storage.file.FileStorageConfig;
@@ -19,12 +27,16 @@ import io.sluice.storage.jdbc.JdbcStorage;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -238,6 +250,131 @@ class ReadmeExamplesTest {
           .extracting(p -> p.endOffset())
           .contains(1L);
       assertThat(List.of(storage.health().detail())).allMatch(d -> d.contains("jdbc:h2:mem"));
+    }
+  }
+
+  @Test
+  void exactlyOnceBatches() throws Exception {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:readme_batches_" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    DataSource dataSource = h2;
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE invoices (order_text VARCHAR(100) PRIMARY KEY)");
+    }
+    try (JdbcStorage storage =
+            JdbcStorage.create(dataSource, JdbcStorageConfig.builder().schema("sluice").build());
+        Sluice sluice = Sluice.builder().storage(storage).build()) {
+      sluice.admin().createTopic("orders", TopicConfig.partitions(4));
+      // tag::batches[]
+      sluice
+          .consumer("invoicing")
+          .subscribe("orders")
+          .maxBatchSize(200) // up to 200 deliveries per call
+          .transactionalBatchHandler(
+              (batch, tx) -> {
+                Connection c = tx.unwrap(Connection.class).orElseThrow(); // JDBC stores only
+                try (PreparedStatement insert =
+                    c.prepareStatement("INSERT INTO invoices VALUES (?)")) {
+                  for (Delivery d : batch) {
+                    insert.setString(1, d.payloadAsString());
+                    insert.addBatch();
+                  }
+                  insert.executeBatch(); // commits with the batch's acks, or rolls back with them
+                }
+              })
+          .start();
+      // end::batches[]
+      for (int i = 0; i < 50; i++) {
+        sluice.producer().send("orders", Message.of("order-" + i));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> count(dataSource, "invoices") == 50);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> sluice.admin().lag("invoicing", "orders") == 0);
+    }
+  }
+
+  private static long count(DataSource dataSource, String table) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  @Test
+  void operations() {
+    try (FileStorage storage = FileStorage.open(FileStorageConfig.builder(dir).build());
+        Sluice sluice = Sluice.builder().storage(storage).build()) {
+      sluice.admin().createTopic("orders", TopicConfig.partitions(2));
+      for (int i = 0; i < 6; i++) {
+        sluice.producer().send("orders", Message.of(i == 2 ? "bad-" + i : "order-" + i));
+      }
+      ConsumerGroup billing =
+          sluice
+              .consumer("billing")
+              .subscribe("orders")
+              .retry(RetryPolicy.maxAttempts(1))
+              .handler(d -> pay(d.payloadAsString()))
+              .start();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> sluice.admin().countDeadLetters("orders.dlq") == 1);
+      billing.close();
+      // tag::operations[]
+      SluiceAdmin admin = sluice.admin();
+      // A dry run shows what a reset would change, per partition (from, to); then do it.
+      List<OffsetChange> plan =
+          admin.planResetOffsets(
+              "billing", "orders", SluiceAdmin.ALL_PARTITIONS, Position.EARLIEST);
+      admin.resetOffsets("billing", "orders", SluiceAdmin.ALL_PARTITIONS, Position.EARLIEST);
+      // Stored: every member in every process stops claiming within one poll, until resumed.
+      admin.pause("billing", "orders");
+      admin.resume("billing", "orders");
+      // Dead letters by filter, one by id.
+      List<DeadLetter> malformed =
+          admin.deadLetters(
+              "orders.dlq", DeadLetterFilter.ALL.withGroup("billing").withText("malformed"), 100);
+      admin.purgeById("orders.dlq", malformed.get(0).id());
+      // end::operations[]
+      assertThat(plan).extracting(OffsetChange::to).containsOnly(0L);
+      assertThat(plan.stream().mapToLong(OffsetChange::from).sum()).isEqualTo(6);
+      assertThat(admin.lag("billing", "orders")).isEqualTo(6);
+      assertThat(admin.countDeadLetters("orders.dlq")).isZero();
+    }
+  }
+
+  @Test
+  void observations() {
+    Queue<String> started = new ConcurrentLinkedQueue<>();
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<>() {
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return true;
+              }
+
+              @Override
+              public void onStart(Observation.Context context) {
+                started.add(context.getName());
+              }
+            });
+    try (FileStorage storage = FileStorage.open(FileStorageConfig.builder(dir).build());
+        // tag::observation[]
+        Sluice sluice = Sluice.builder().storage(storage).observationRegistry(registry).build()
+        // end::observation[]
+        ) {
+      sluice.admin().createTopic("orders", TopicConfig.partitions(1));
+      sluice.producer().send("orders", Message.of("traced"));
+      sluice.consumer("billing").subscribe("orders").handler(d -> {}).start();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> started.containsAll(List.of("sluice.send", "sluice.process")));
     }
   }
 }
