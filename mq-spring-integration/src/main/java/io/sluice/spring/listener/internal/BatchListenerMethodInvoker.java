@@ -5,7 +5,6 @@ import io.sluice.api.Message;
 import io.sluice.consumer.BatchHandler;
 import io.sluice.spring.core.MessageConversionException;
 import io.sluice.spring.core.SluiceMessageConverter;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
@@ -53,7 +52,7 @@ public final class BatchListenerMethodInvoker implements BatchHandler {
               "a batch listener takes one list of payloads, found another at " + p.getName());
         }
         payloadBound = true;
-        binder = payloadBinder(element, converter);
+        binder = ListenerMethodInvoker.payloadBinder(element, converter);
       }
       built.add(binder);
     }
@@ -76,32 +75,6 @@ public final class BatchListenerMethodInvoker implements BatchHandler {
     return list.getActualTypeArguments()[0];
   }
 
-  private static Function<Delivery, Object> payloadBinder(
-      Type type, SluiceMessageConverter converter) {
-    if (type == byte[].class) {
-      return Delivery::payload;
-    }
-    if (type == String.class) {
-      return Delivery::payloadAsString;
-    }
-    return d -> {
-      try {
-        return converter.fromMessage(d.message(), type);
-      } catch (MessageConversionException e) {
-        throw new MessageConversionException(
-            e.getMessage()
-                + " (topic "
-                + d.topic()
-                + " partition "
-                + d.partition()
-                + " offset "
-                + d.offset()
-                + ")",
-            e);
-      }
-    };
-  }
-
   @Override
   public void handle(List<Delivery> batch) throws Exception {
     Object[] args = new Object[binders.size()];
@@ -112,18 +85,7 @@ public final class BatchListenerMethodInvoker implements BatchHandler {
       }
       args[i] = values;
     }
-    try {
-      method.invoke(bean, args);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    ListenerMethodInvoker.invoke(bean, method, args);
   }
 
   @Override

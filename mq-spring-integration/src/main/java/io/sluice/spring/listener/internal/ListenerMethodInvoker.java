@@ -91,8 +91,8 @@ public final class ListenerMethodInvoker implements MessageHandler {
     return value;
   }
 
-  private static Function<Delivery, Object> payloadBinder(
-      Type type, SluiceMessageConverter converter) {
+  /** Binds the payload as {@code byte[]}, {@code String}, or converted to {@code type}. */
+  static Function<Delivery, Object> payloadBinder(Type type, SluiceMessageConverter converter) {
     if (type == byte[].class) {
       return Delivery::payload;
     }
@@ -118,6 +118,11 @@ public final class ListenerMethodInvoker implements MessageHandler {
     for (int i = 0; i < args.length; i++) {
       args[i] = binders.get(i).apply(delivery);
     }
+    invoke(bean, method, args);
+  }
+
+  /** Calls {@code method} on {@code bean}, throwing what the method threw. */
+  static void invoke(Object bean, Method method, Object[] args) throws Exception {
     try {
       method.invoke(bean, args);
     } catch (InvocationTargetException e) {

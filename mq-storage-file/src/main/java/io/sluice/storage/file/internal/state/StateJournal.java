@@ -142,10 +142,16 @@ public final class StateJournal implements Forceable {
   }
 
   private Path file(String prefix, long gen, String suffix) {
+    return file(dir, prefix, gen, suffix);
+  }
+
+  /** The state file {@code <prefix><gen, 20 digits><suffix>} in {@code dir}. */
+  static Path file(Path dir, String prefix, long gen, String suffix) {
     return dir.resolve(String.format("%s%020d%s", prefix, gen, suffix));
   }
 
-  private static List<Long> generations(Path dir, String prefix, String suffix) throws IOException {
+  /** The generations of the state files {@code <prefix><gen><suffix>} in {@code dir}, ascending. */
+  static List<Long> generations(Path dir, String prefix, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .map(p -> p.getFileName().toString())

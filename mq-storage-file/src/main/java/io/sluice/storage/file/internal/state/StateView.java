@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The consumer groups' state read from a store directory without writing anything, for a read-only
@@ -53,17 +52,18 @@ public final class StateView {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    List<Long> snapshots = generations(dir, "snapshot-", ".dat");
+    List<Long> snapshots = StateJournal.generations(dir, "snapshot-", ".dat");
     long base = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1);
     if (!snapshots.isEmpty()) {
-      FrameReader.readWithoutRepair(io, file(dir, "snapshot-", base, ".dat"), false, this::accept);
+      FrameReader.readWithoutRepair(
+          io, StateJournal.file(dir, "snapshot-", base, ".dat"), false, this::accept);
     }
     List<Long> journals =
-        generations(dir, "journal-", ".log").stream().filter(g -> g >= base).toList();
+        StateJournal.generations(dir, "journal-", ".log").stream().filter(g -> g >= base).toList();
     for (int i = 0; i < journals.size(); i++) {
       boolean last = i == journals.size() - 1;
       FrameReader.readWithoutRepair(
-          io, file(dir, "journal-", journals.get(i), ".log"), last, this::accept);
+          io, StateJournal.file(dir, "journal-", journals.get(i), ".log"), last, this::accept);
     }
   }
 
@@ -124,22 +124,5 @@ public final class StateView {
   public boolean isProcessed(String group, String topic, String key) {
     Set<String> keys = processed.get(group + '\n' + topic);
     return keys != null && keys.contains(key);
-  }
-
-  private static Path file(Path dir, String prefix, long gen, String suffix) {
-    return dir.resolve(String.format("%s%020d%s", prefix, gen, suffix));
-  }
-
-  private static List<Long> generations(Path dir, String prefix, String suffix) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith(prefix) && n.endsWith(suffix))
-          .map(n -> n.substring(prefix.length(), n.length() - suffix.length()))
-          .filter(n -> n.matches("\\d{20}"))
-          .map(Long::parseLong)
-          .sorted()
-          .toList();
-    }
   }
 }
