@@ -7,6 +7,7 @@ import io.sluice.api.Message;
 import io.sluice.api.Producer;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.Progress;
 import io.sluice.benchmarks.file.FileStorageBenchmark;
 import io.sluice.consumer.ConsumerGroup;
 import io.sluice.consumer.ConsumerListener;
@@ -117,23 +118,27 @@ public final class EndToEnd {
     Producer producer = sluice.newProducer(ProducerConfig.DEFAULT.withMaxBatchMessages(2_000));
     List<CompletableFuture<?>> pending = new ArrayList<>();
     byte[] payload = new byte[SIZE];
-    for (int i = 0; i < count; i += 1_000) {
-      List<Message> batch = new ArrayList<>(1_000);
-      for (int j = i; j < Math.min(count, i + 1_000); j++) {
-        batch.add(Message.builder(payload).key(Integer.toString(j)).build());
+    AtomicLong sent = new AtomicLong();
+    try (Progress p = Progress.count("preload", count, sent::get)) {
+      for (int i = 0; i < count; i += 1_000) {
+        List<Message> batch = new ArrayList<>(1_000);
+        for (int j = i; j < Math.min(count, i + 1_000); j++) {
+          batch.add(Message.builder(payload).key(Integer.toString(j)).build());
+        }
+        pending.add(producer.sendAllAsync("bench", batch));
+        sent.addAndGet(batch.size());
+        if (pending.size() > 16) {
+          pending.remove(0).join();
+        }
       }
-      pending.add(producer.sendAllAsync("bench", batch));
-      if (pending.size() > 16) {
-        pending.remove(0).join();
-      }
+      pending.forEach(CompletableFuture::join);
     }
-    pending.forEach(CompletableFuture::join);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(
         "%s: preloaded %,d x %d B in %.1f s (%,.0f msg/s)%n",
         backend, count, SIZE, loadSeconds, count / loadSeconds);
-    drainThroughSpi(sluice.storage(), backend, "spi-ack", false);
-    double spi = drainThroughSpi(sluice.storage(), backend, "spi-start-ack", true);
+    drainThroughSpi(sluice.storage(), backend, "spi-ack", false, count);
+    double spi = drainThroughSpi(sluice.storage(), backend, "spi-start-ack", true, count);
     AtomicLong handled = new AtomicLong();
     AtomicLong stale = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -163,8 +168,10 @@ public final class EndToEnd {
             .listener(listener)
             .handler(d -> handled.incrementAndGet())
             .start();
-    while (sluice.admin().lag("drain", "bench") > 0) {
-      LockSupport.parkNanos(5_000_000);
+    try (Progress p = Progress.count("runtime drain", count, handled::get)) {
+      while (sluice.admin().lag("drain", "bench") > 0) {
+        LockSupport.parkNanos(5_000_000);
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     g.close();
@@ -190,14 +197,27 @@ public final class EndToEnd {
    * claim before it. Returns messages per second.
    */
   private static double drainThroughSpi(
-      Storage storage, String backend, String group, boolean start) {
+      Storage storage, String backend, String group, boolean start, int count) {
     long t0 = System.nanoTime();
-    long n = 0;
+    AtomicLong done = new AtomicLong();
+    try (Progress p = Progress.count("SPI drain (" + group + ")", count, done::get)) {
+      drainLoop(storage, group, start, done);
+    }
+    long n = done.get();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%s: SPI path, one thread, claim 1,000 + %s: %,d messages in %.2f s = %,.0f msg/s%n",
+        backend, start ? "markStarted + ack" : "ack", n, seconds, n / seconds);
+    return n / seconds;
+  }
+
+  /** Claims 1,000 at a time until nothing is left, acking (and first marking started) each. */
+  private static void drainLoop(Storage storage, String group, boolean start, AtomicLong done) {
     while (true) {
       List<Lease> leases =
           storage.claim(ClaimRequest.of(group, "bench", 1_000, Duration.ofMinutes(1)));
       if (leases.isEmpty()) {
-        break;
+        return;
       }
       List<DeliveryId> ids = new ArrayList<>(leases.size());
       List<Ack> acks = new ArrayList<>(leases.size());
@@ -209,13 +229,8 @@ public final class EndToEnd {
         storage.markStarted(new StartRequest(group, ids));
       }
       storage.ack(new AckRequest(group, acks));
-      n += leases.size();
+      done.addAndGet(leases.size());
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(
-        "%s: SPI path, one thread, claim 1,000 + %s: %,d messages in %.2f s = %,.0f msg/s%n",
-        backend, start ? "markStarted + ack" : "ack", n, seconds, n / seconds);
-    return n / seconds;
   }
 
   private static void asyncSends(Sluice sluice, String backend, int count) {
