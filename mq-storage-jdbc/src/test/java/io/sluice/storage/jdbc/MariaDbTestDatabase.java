@@ -1,17 +1,9 @@
 package io.sluice.storage.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A MariaDB database for one test class, found in this order:
@@ -34,49 +26,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... JdbcStorage.create(DB.dataSource(), JdbcStorageConfig.builder().schema(DB.schema()).build());
  * }</pre>
  */
-public final class MariaDbTestDatabase implements BeforeAllCallback, AfterAllCallback {
+public final class MariaDbTestDatabase extends ServerTestDatabase {
   static final String LOCAL_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
-  private String url;
-  private String user;
-  private String password;
-  private String schema;
-  private HikariDataSource dataSource;
-  private AutoCloseable container;
-  private Class<?> owner;
-
   @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    if (owner != null) {
-      return; // a @Nested class of the owner: share its database
-    }
-    owner = context.getRequiredTestClass();
-    resolve();
-    schema = "sluice_t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(12);
-    config.setPoolName("test-" + schema);
-    dataSource = new HikariDataSource(config);
-  }
-
-  private void resolve() throws SQLException {
+  void resolve() throws SQLException {
     String env = System.getenv("SLUICE_TEST_MARIADB_URL");
     if (env != null && !env.isBlank()) {
-      url = env;
-      user = System.getenv("SLUICE_TEST_MARIADB_USER");
-      password = System.getenv("SLUICE_TEST_MARIADB_PASSWORD");
-      try (Connection c = DriverManager.getConnection(url, user, password)) {
+      String user = System.getenv("SLUICE_TEST_MARIADB_USER");
+      String password = System.getenv("SLUICE_TEST_MARIADB_PASSWORD");
+      try (Connection c = DriverManager.getConnection(env, user, password)) {
+        use(env, user, password, null);
         return; // an explicitly configured database must work: no fallback
       }
     }
     SQLException localFailure;
     try (Connection c =
         DriverManager.getConnection(LOCAL_URL + "?connectTimeout=3000", "root", null)) {
-      url = LOCAL_URL;
-      user = "root";
+      use(LOCAL_URL, "root", null, null);
       return;
     } catch (SQLException e) {
       localFailure = e;
@@ -97,64 +64,15 @@ public final class MariaDbTestDatabase implements BeforeAllCallback, AfterAllCal
     Assumptions.abort(reason);
   }
 
-  private static boolean dockerAvailable() {
-    try {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
-  }
-
   private void startContainer() {
     var db = new org.testcontainers.mariadb.MariaDBContainer("mariadb:10.11");
     db.withUsername("root").start(); // root: the tests create a database per class
-    container = db;
-    url = db.getJdbcUrl();
-    user = db.getUsername();
-    password = db.getPassword();
+    use(db.getJdbcUrl(), db.getUsername(), db.getPassword(), db);
   }
 
+  /** On MariaDB a schema is a database. */
   @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    if (context.getRequiredTestClass() != owner) {
-      return;
-    }
-    owner = null;
-    if (dataSource != null) {
-      try (Connection c = dataSource.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS `" + schema + "`");
-      } finally {
-        dataSource.close();
-      }
-    }
-    if (container != null) {
-      container.close();
-    }
-  }
-
-  /** A pool on the server, closed after the class. */
-  public HikariDataSource dataSource() {
-    return dataSource;
-  }
-
-  /** This class's schema: a database, created by the store's migrations, dropped after. */
-  public String schema() {
-    return schema;
-  }
-
-  /** The JDBC URL. */
-  public String url() {
-    return url;
-  }
-
-  /** The user name. */
-  public String user() {
-    return user;
-  }
-
-  /** The password, or null. */
-  public String password() {
-    return password;
+  String dropSchema(String schema) {
+    return "DROP DATABASE IF EXISTS `" + schema + "`";
   }
 }

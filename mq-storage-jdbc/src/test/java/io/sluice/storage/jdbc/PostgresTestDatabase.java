@@ -1,17 +1,10 @@
 package io.sluice.storage.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A PostgreSQL database for one test class, found in this order:
@@ -34,47 +27,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... JdbcStorage.create(PG.dataSource(), JdbcStorageConfig.builder().schema(PG.schema()).build());
  * }</pre>
  */
-public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresTestDatabase extends ServerTestDatabase {
   static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
-  private String url;
-  private String user;
-  private String password;
-  private String schema;
-  private HikariDataSource dataSource;
-  private AutoCloseable container;
-  private Class<?> owner;
-
   @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    if (owner != null) {
-      return; // a @Nested class of the owner: share its database
-    }
-    owner = context.getRequiredTestClass();
-    resolve();
-    schema = "sluice_t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(12);
-    config.setPoolName("test-" + schema);
-    config.addDataSourceProperty("reWriteBatchedInserts", "true");
-    dataSource = new HikariDataSource(config);
-  }
-
-  private void resolve() throws SQLException {
+  void resolve() throws SQLException {
     String env = System.getenv("SLUICE_TEST_POSTGRES_URL");
     if (env != null && !env.isBlank()) {
-      url = env;
-      user = System.getenv("SLUICE_TEST_POSTGRES_USER");
-      password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
-      try (Connection c = DriverManager.getConnection(url, user, password)) {
+      String user = System.getenv("SLUICE_TEST_POSTGRES_USER");
+      String password = System.getenv("SLUICE_TEST_POSTGRES_PASSWORD");
+      try (Connection c = DriverManager.getConnection(env, user, password)) {
+        use(env, user, password, null);
         return; // an explicitly configured database must work: no fallback
       } catch (SQLException e) {
         throw new IllegalStateException(
             "SLUICE_TEST_POSTGRES_URL="
-                + io.sluice.storage.jdbc.internal.PoolFactory.redact(url)
+                + io.sluice.storage.jdbc.internal.PoolFactory.redact(env)
                 + " cannot be used ("
                 + e.getMessage()
                 + "): fix the URL (user and password in it, or in SLUICE_TEST_POSTGRES_USER /"
@@ -85,8 +53,7 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
     SQLException localFailure;
     try (Connection c =
         DriverManager.getConnection(LOCAL_URL + "?connectTimeout=3", "postgres", null)) {
-      url = LOCAL_URL;
-      user = "postgres";
+      use(LOCAL_URL, "postgres", null, null);
       return;
     } catch (SQLException e) {
       localFailure = e;
@@ -143,64 +110,19 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         + otherwise;
   }
 
-  private static boolean dockerAvailable() {
-    try {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
-  }
-
   private void startContainer() {
     var pg = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:15-alpine");
     pg.start();
-    container = pg;
-    url = pg.getJdbcUrl();
-    user = pg.getUsername();
-    password = pg.getPassword();
+    use(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), pg);
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    if (context.getRequiredTestClass() != owner) {
-      return;
-    }
-    owner = null;
-    if (dataSource != null) {
-      try (Connection c = dataSource.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
-      } finally {
-        dataSource.close();
-      }
-    }
-    if (container != null) {
-      container.close();
-    }
+  void configure(HikariConfig config) {
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
   }
 
-  /** A pool on the database, closed after the class. */
-  public HikariDataSource dataSource() {
-    return dataSource;
-  }
-
-  /** This class's schema (created by the store's migrations, dropped after the class). */
-  public String schema() {
-    return schema;
-  }
-
-  /** The JDBC URL. */
-  public String url() {
-    return url;
-  }
-
-  /** The user name. */
-  public String user() {
-    return user;
-  }
-
-  /** The password, or null. */
-  public String password() {
-    return password;
+  @Override
+  String dropSchema(String schema) {
+    return "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE";
   }
 }
