@@ -3,11 +3,7 @@ package io.sluice.storage.file;
 import io.sluice.storage.file.internal.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.function.Predicate;
@@ -99,13 +95,9 @@ final class FaultyIo implements FileIo {
   }
 
   /** Delegates to a real channel, failing what the predicates select. */
-  private final class Channel extends FileChannel {
-    private final Path path;
-    private final FileChannel d;
-
+  private final class Channel extends ForwardingFileChannel {
     Channel(Path path, FileChannel delegate) {
-      this.path = path;
-      this.d = delegate;
+      super(path, delegate);
     }
 
     private int maybeFail(ByteBuffer src, long position) throws IOException {
@@ -115,7 +107,7 @@ final class FaultyIo implements FileIo {
       if (shortWrite && src.remaining() > 1) {
         ByteBuffer half = src.duplicate();
         half.limit(half.position() + src.remaining() / 2);
-        d.write(half, position);
+        delegate.write(half, position);
       }
       throw diskFull();
     }
@@ -123,13 +115,21 @@ final class FaultyIo implements FileIo {
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
       maybeFail(src, position);
-      return d.write(src, position);
+      return delegate.write(src, position);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-      maybeFail(src, d.position());
-      return d.write(src);
+      maybeFail(src, delegate.position());
+      return delegate.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      if (failWrite.test(path)) {
+        throw diskFull();
+      }
+      return delegate.write(srcs, offset, length);
     }
 
     @Override
@@ -144,86 +144,9 @@ final class FaultyIo implements FileIo {
           Thread.currentThread().interrupt();
         }
       }
-      long size = d.size();
-      d.force(metaData);
+      long size = delegate.size();
+      delegate.force(metaData);
       synced.merge(path, size, Math::max);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return d.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return d.read(dsts, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      if (failWrite.test(path)) {
-        throw diskFull();
-      }
-      return d.write(srcs, offset, length);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return d.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      d.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return d.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      d.truncate(size);
-      return this;
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target)
-        throws IOException {
-      return d.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count)
-        throws IOException {
-      return d.transferFrom(src, position, count);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return d.read(dst, position);
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return d.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return d.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return d.tryLock(position, size, shared);
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      d.close();
     }
   }
 }

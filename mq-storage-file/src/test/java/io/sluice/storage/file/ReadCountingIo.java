@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Map;
@@ -66,107 +63,34 @@ final class ReadCountingIo implements FileIo {
   }
 
   /** Delegates to a real channel, counting reads. */
-  private final class Channel extends FileChannel {
-    private final Path path;
-    private final FileChannel d;
-
+  private final class Channel extends ForwardingFileChannel {
     Channel(Path path, FileChannel delegate) {
-      this.path = path;
-      this.d = delegate;
+      super(path, delegate);
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
       check(path, dst);
-      return counted(path, d.read(dst));
+      return counted(path, delegate.read(dst));
     }
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
       check(path, dst);
-      return counted(path, d.read(dst, position));
+      return counted(path, delegate.read(dst, position));
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      long n = d.read(dsts, offset, length);
+      long n = delegate.read(dsts, offset, length);
       bytesRead.computeIfAbsent(path, p -> new AtomicLong()).addAndGet(Math.max(0, n));
       return n;
     }
 
     @Override
-    public int write(ByteBuffer src) throws IOException {
-      return d.write(src);
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-      return d.write(src, position);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      return d.write(srcs, offset, length);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return d.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      d.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return d.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      d.truncate(size);
-      return this;
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      d.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target)
-        throws IOException {
-      return d.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count)
-        throws IOException {
-      return d.transferFrom(src, position, count);
-    }
-
-    @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
       mapped.computeIfAbsent(path, p -> new AtomicLong()).addAndGet(size);
-      return d.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return d.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return d.tryLock(position, size, shared);
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      d.close();
+      return delegate.map(mode, position, size);
     }
   }
 }
