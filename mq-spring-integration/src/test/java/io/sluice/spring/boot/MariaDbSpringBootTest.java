@@ -1,14 +1,6 @@
 package io.sluice.spring.boot;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
-import io.sluice.consumer.admin.PartitionView;
-import io.sluice.spi.Storage;
-import io.sluice.spring.core.SluiceTemplate;
 import io.sluice.spring.listener.ListenerEndpointRegistry;
-import io.sluice.storage.jdbc.JdbcStorage;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,15 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The whole integration on MariaDB, the dialect chosen from the application's {@code DataSource}:
@@ -37,9 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
  * application's into another, both dropped afterwards.
  */
 @SpringBootTest(
-    classes = {TestApplication.class, MariaDbSpringBootTest.Outbox.class},
+    classes = {TestApplication.class, JdbcSpringBootScenarios.Outbox.class},
     properties = {"sluice.storage.type=jdbc", "management.endpoints.web.exposure.include=sluice"})
-class MariaDbSpringBootTest extends ListenerScenarios {
+class MariaDbSpringBootTest extends JdbcSpringBootScenarios {
   static final String URL =
       System.getenv()
           .getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test?user=root");
@@ -86,70 +72,21 @@ class MariaDbSpringBootTest extends ListenerScenarios {
   static void database(DynamicPropertyRegistry registry) {
     registry.add("spring.datasource.url", () -> URL);
     registry.add("sluice.storage.jdbc.schema", () -> SCHEMA);
+    registry.add("test.app-schema", () -> APP_SCHEMA);
   }
 
-  /** Writes a business row and sends its event in one transaction. */
-  static class OrderService {
-    private final JdbcTemplate jdbc;
-    private final SluiceTemplate sluice;
-
-    OrderService(JdbcTemplate jdbc, SluiceTemplate sluice) {
-      this.jdbc = jdbc;
-      this.sluice = sluice;
-    }
-
-    @Transactional
-    public void place(String id, boolean failAfterSend) {
-      jdbc.update("INSERT INTO " + APP_SCHEMA + ".orders (id) VALUES (?)", id);
-      sluice.send("outbox", id);
-      if (failAfterSend) {
-        throw new IllegalStateException("payment refused for " + id);
-      }
-    }
+  @Override
+  String backend() {
+    return "mariadb";
   }
 
-  @Import(OrderService.class)
-  static class Outbox {
-    @Bean
-    JdbcTemplate jdbcTemplate(javax.sql.DataSource dataSource) {
-      return new JdbcTemplate(dataSource);
-    }
+  @Override
+  String sluiceSchema() {
+    return SCHEMA;
   }
 
-  @Autowired Storage storage;
-  @Autowired OrderService orders;
-  @Autowired JdbcTemplate jdbc;
-
-  @Test
-  void theStoreIsMariaDbInItsOwnSchema() {
-    assertThat(storage).isInstanceOf(JdbcStorage.class);
-    assertThat(storage.capabilities().name()).isEqualTo("mariadb");
-    Integer tables =
-        jdbc.queryForObject(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
-            Integer.class,
-            SCHEMA);
-    assertThat(tables).isPositive();
-  }
-
-  @Test
-  void aRolledBackTransactionNeverDeliversItsMessageAndACommittedOneDoes() {
-    long before = endOffsets();
-    assertThatThrownBy(() -> orders.place("rolled-back", true))
-        .hasMessageContaining("payment refused");
-    assertThat(endOffsets()).isEqualTo(before);
-
-    orders.place("committed", false);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(listeners.outbox).contains("committed"));
-    assertThat(listeners.outbox).doesNotContain("rolled-back");
-    assertThat(endOffsets()).isEqualTo(before + 1);
-    assertThat(jdbc.queryForList("SELECT id FROM " + APP_SCHEMA + ".orders", String.class))
-        .containsExactly("committed");
-  }
-
-  private long endOffsets() {
-    return admin.describeTopic("outbox").partitions().stream()
-        .mapToLong(PartitionView::endOffset)
-        .sum();
+  @Override
+  String appSchema() {
+    return APP_SCHEMA;
   }
 }
