@@ -47,6 +47,9 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
             java.sql.DriverManager.getConnection(PG.url(), PG.user(), PG.password());
         java.sql.Statement s = split.createStatement()) {
       split.setAutoCommit(false);
+      // Split as DeliveryRows.explode does: delete the run row, insert one row per offset.
+      s.executeUpdate("CREATE TEMP TABLE runs ON COMMIT DROP AS SELECT * FROM " + d);
+      s.executeUpdate("DELETE FROM " + d + " WHERE span > 1");
       s.executeUpdate(
           "INSERT INTO "
               + d
@@ -54,10 +57,7 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
               + " leased, held, started, visible_at, first_delivered_at, span)"
               + " SELECT group_name, topic_id, partition_no, msg_offset + g, NULL, token + g,"
               + " attempts, leased, FALSE, FALSE, visible_at, first_delivered_at, 1"
-              + " FROM "
-              + d
-              + ", generate_series(1, span - 1) AS g WHERE span > 1");
-      s.executeUpdate("UPDATE " + d + " SET span = 1 WHERE span > 1");
+              + " FROM runs, generate_series(0, span - 1) AS g WHERE span > 1");
       java.util.concurrent.CompletableFuture<io.sluice.spi.BatchResult> acked =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () ->
@@ -88,6 +88,49 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /**
+   * A start mark of a run never waits for an ack batch of the same run (V5: its marks are rows of
+   * their own, and it takes only a key-share lock on the run row), so the runtime's start marks,
+   * which gate its handlers, do not queue behind its acks. Reproduced with a transaction that holds
+   * the lock an in-flight ack takes on the run row; before V5 the mark waited for it to end.
+   */
+  @Test
+  void aStartMarkOfARunDoesNotWaitForAnAckOfThatRun() throws Exception {
+    store.createTopic("t", io.sluice.api.TopicConfig.partitions(1));
+    java.util.List<io.sluice.spi.OutgoingMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(io.sluice.spi.OutgoingMessage.of(io.sluice.api.Message.of("m" + i)));
+    }
+    store.append("t", batch);
+    java.util.List<io.sluice.spi.Lease> leases =
+        store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
+    String d = "\"" + schema() + "\".mq_deliveries";
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (java.sql.Connection ack =
+            java.sql.DriverManager.getConnection(PG.url(), PG.user(), PG.password());
+        java.sql.Statement s = ack.createStatement()) {
+      ack.setAutoCommit(false);
+      s.executeQuery("SELECT * FROM " + d + " WHERE span > 1 FOR NO KEY UPDATE").close();
+      java.util.concurrent.Future<io.sluice.spi.BatchResult> started =
+          pool.submit(
+              () ->
+                  store.markStarted(
+                      new io.sluice.spi.StartRequest(
+                          "g", leases.subList(0, 4).stream().map(l -> l.id()).toList())));
+      assertThat(started.get(20, java.util.concurrent.TimeUnit.SECONDS).applied())
+          .as("marked while the ack's lock is held")
+          .isEqualTo(4);
+      ack.rollback();
+    } finally {
+      pool.shutdownNow();
+    }
+    clock.advance(LEASE.plusSeconds(1));
+    java.util.List<io.sluice.spi.Lease> again =
+        store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
+    assertThat(again).extracting(l -> l.attempt()).containsExactly(2, 2, 2, 2, 1, 1, 1, 1, 1, 1);
   }
 
   private int waitingOnLocks() throws java.sql.SQLException {

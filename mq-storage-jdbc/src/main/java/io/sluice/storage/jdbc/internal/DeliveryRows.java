@@ -262,10 +262,13 @@ final class DeliveryRows {
   }
 
   /**
-   * Replaces a locked run row by one row per offset not yet acked (see the class comment) and
-   * returns them in offset order.
+   * Replaces the locked run row starting at {@code start} by one row per offset not yet acked (see
+   * the class comment) and returns them in offset order. The row is read again here, after the
+   * caller took its lock: its started bits then include every start mark committed before (on
+   * PostgreSQL they are rows of their own, which a locking read of the run row does not see).
    */
-  List<Row> explode(Handle h, String group, int topicId, Row run) {
+  List<Row> explode(Handle h, String group, int topicId, int partition, long start) {
+    Row run = row(h, group, topicId, partition, start);
     delete(h.prepareBatch(sql.get("delivery_delete_one")), group, topicId, run).execute();
     PreparedBatch insert = h.prepareBatch(sql.get("delivery_insert_single"));
     List<Row> singles = new ArrayList<>(run.span());
@@ -316,7 +319,7 @@ final class DeliveryRows {
       }
     }
     for (Row r : runs.values()) {
-      explode(h, group, topicId, r);
+      explode(h, group, topicId, r.partition(), r.start());
     }
   }
 

@@ -55,9 +55,8 @@ final class Regrants {
         out.add(r);
         continue;
       }
-      DeliveryRows.Row run =
-          deliveryRows.row(h, g.group(), g.row().id(), r.partition(), r.offset());
-      for (DeliveryRows.Row s : deliveryRows.explode(h, g.group(), g.row().id(), run)) {
+      for (DeliveryRows.Row s :
+          deliveryRows.explode(h, g.group(), g.row().id(), r.partition(), r.offset())) {
         if (out.size() < max) {
           out.add(new Row(s.partition(), s.start(), 1, s.attempts(), s.firstDelivered()));
         }

@@ -112,7 +112,7 @@ public final class Retention {
                     java.util.Map.entry(rs.getString("group_name"), DeliveryRows.Row.read(rs, ctx)))
             .list();
     for (java.util.Map.Entry<String, DeliveryRows.Row> e : runs) {
-      deliveryRows.explode(h, e.getKey(), row.id(), e.getValue());
+      deliveryRows.explode(h, e.getKey(), row.id(), e.getValue().partition(), e.getValue().start());
     }
   }
 

@@ -2,7 +2,8 @@
 -- groups the ids by (partition, token - offset): all deliveries of one run share it. Per group:
 -- :deltas = token - offset, :los/:his = lowest and highest offset, :masks = '0'/'1' text over [lo, hi] with a 1 per acked
 -- offset. Each group's rows are found by a backward primary-key probe at lo plus a range scan to
--- hi, and locked; an id is applied when the current (leased, unexpired) row holds it (offset inside
+-- hi, and locked FOR NO KEY UPDATE (a start mark of a run, V5, takes only a key-share lock: neither
+-- waits for the other); an id is applied when the current (leased, unexpired) row holds it (offset inside
 -- the run, token = row token + position) and its acked bit was not set. Single-message rows and
 -- runs whose every bit is now set are deleted; the other runs get their new acked bits (the
 -- group's mask cut to the run and padded, OR the old bits). Returns the applied ids.
@@ -30,7 +31,7 @@ WITH ids AS (
       AND r.msg_offset <= w.hi
       AND r.leased AND r.visible_at > :now
     ORDER BY r.msg_offset
-    FOR UPDATE) d
+    FOR NO KEY UPDATE) d
 ), hit AS (
   SELECT DISTINCT i.p, i.o, i.t
   FROM ids i
