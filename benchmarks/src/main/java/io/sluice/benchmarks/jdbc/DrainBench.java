@@ -32,7 +32,8 @@ import java.util.Locale;
  *       slices of {@code ackSlice} (the runtime acks what finished while the previous call ran);
  *   <li>runtime: the same messages in another topic, drained by one consumer group of the runtime
  *       (mq-consumer) with a no-op handler and automatic acks, settings as in {@code EndToEnd
- *       drain}: concurrency 256, prefetch 2,048, claims of 1,000, poll 1 ms.
+ *       drain}: concurrency 256, prefetch 2,048, claims of 1,000, poll 1 ms (system properties
+ *       {@code drain.concurrency} and {@code drain.prefetch} change the first two).
  * </ol>
  *
  * <pre>
@@ -122,8 +123,8 @@ public final class DrainBench {
           sluice
               .consumer("rt")
               .subscribe("bench-rt")
-              .concurrency(256)
-              .prefetch(2_048)
+              .concurrency(Integer.getInteger("drain.concurrency", 256))
+              .prefetch(Integer.getInteger("drain.prefetch", 2_048))
               .batchSize(1_000)
               .pollInterval(Duration.ofMillis(1))
               .handler(d -> {})
