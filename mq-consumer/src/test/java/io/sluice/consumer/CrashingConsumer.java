@@ -49,9 +49,9 @@ public final class CrashingConsumer {
           FileStorage.open(FileStorageConfig.builder(Path.of(location)).clock(clock).build());
       case "postgresql" ->
           JdbcStorage.create(
-              PostgresConsumerContractTest.URL,
-              PostgresConsumerContractTest.USER,
-              null,
+              TestServer.POSTGRES.url(),
+              TestServer.POSTGRES.user(),
+              TestServer.POSTGRES.password(),
               // The test migrated the schema; a child skips Flyway to start faster.
               JdbcStorageConfig.builder()
                   .schema(location)
@@ -60,9 +60,9 @@ public final class CrashingConsumer {
                   .build());
       case "mariadb" ->
           JdbcStorage.create(
-              MariaDbConsumerContractTest.URL,
-              MariaDbConsumerContractTest.USER,
-              MariaDbConsumerContractTest.PASSWORD,
+              TestServer.MARIADB.url(),
+              TestServer.MARIADB.user(),
+              TestServer.MARIADB.password(),
               JdbcStorageConfig.builder().schema(location).clock(clock).build());
       default -> throw new IllegalArgumentException("unknown store kind " + kind);
     };
