@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +50,15 @@ final class Json {
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
     return m;
+  }
+
+  /** Each item's JSON shape, in order (for example {@code list(groups, Json::group)}). */
+  static <T> List<Object> list(List<T> items, Function<? super T, ?> shape) {
+    List<Object> out = new ArrayList<>(items.size());
+    for (T item : items) {
+      out.add(shape.apply(item));
+    }
+    return out;
   }
 
   static Map<String, Object> topic(TopicView t) {
