@@ -5,7 +5,6 @@ import io.sluice.cli.ExitCodes;
 import io.sluice.consumer.DeadLetter;
 import io.sluice.consumer.SluiceAdmin;
 import io.sluice.consumer.admin.DeadLetterFilter;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,8 +105,7 @@ final class DlqCommand implements Runnable {
         List<DeadLetter> entries = admin.deadLetters(dlq, filter.toFilter(), limit);
         long pending = admin.countDeadLetters(dlq);
         if (json()) {
-          List<Object> out = new ArrayList<>();
-          entries.forEach(d -> out.add(Json.deadLetter(d, false)));
+          List<Object> out = Json.list(entries, d -> Json.deadLetter(d, false));
           Json.print(
               out(), Json.object("deadLetterTopic", dlq, "pending", pending, "entries", out));
           return 0;

@@ -38,9 +38,7 @@ final class GroupsCommand extends Base {
         }
       }
       if (json()) {
-        List<Object> out = new ArrayList<>();
-        groups.forEach(g -> out.add(Json.group(g)));
-        Json.print(out(), Json.object("groups", out));
+        Json.print(out(), Json.object("groups", Json.list(groups, Json::group)));
         return 0;
       }
       Table table = new Table("GROUP", "TOPIC", "LAG", "IN FLIGHT", "PAUSED");

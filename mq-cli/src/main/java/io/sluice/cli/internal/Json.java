@@ -1,11 +1,8 @@
 package io.sluice.cli.internal;
 
-import io.sluice.api.Header;
 import io.sluice.api.Message;
 import io.sluice.consumer.DeadLetter;
-import io.sluice.consumer.admin.GroupPartitionView;
 import io.sluice.consumer.admin.GroupView;
-import io.sluice.consumer.admin.PartitionView;
 import io.sluice.consumer.admin.TopicView;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -18,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,17 +49,26 @@ final class Json {
     return m;
   }
 
-  static Map<String, Object> topic(TopicView t) {
-    List<Object> partitions = new ArrayList<>();
-    for (PartitionView p : t.partitions()) {
-      partitions.add(
-          object(
-              "partition", p.partition(),
-              "logStartOffset", p.logStartOffset(),
-              "endOffset", p.endOffset(),
-              "retainedMessages", p.retainedMessages(),
-              "retainedBytes", p.retainedBytes()));
+  /** Each item's JSON shape, in order (for example {@code list(groups, Json::group)}). */
+  static <T> List<Object> list(List<T> items, Function<? super T, ?> shape) {
+    List<Object> out = new ArrayList<>(items.size());
+    for (T item : items) {
+      out.add(shape.apply(item));
     }
+    return out;
+  }
+
+  static Map<String, Object> topic(TopicView t) {
+    List<Object> partitions =
+        list(
+            t.partitions(),
+            p ->
+                object(
+                    "partition", p.partition(),
+                    "logStartOffset", p.logStartOffset(),
+                    "endOffset", p.endOffset(),
+                    "retainedMessages", p.retainedMessages(),
+                    "retainedBytes", p.retainedBytes()));
     return object(
         "name", t.name(),
         "partitionCount", t.partitions().size(),
@@ -74,16 +81,16 @@ final class Json {
   }
 
   static Map<String, Object> group(GroupView g) {
-    List<Object> partitions = new ArrayList<>();
-    for (GroupPartitionView p : g.partitions()) {
-      partitions.add(
-          object(
-              "partition", p.partition(),
-              "committedOffset", p.committedOffset(),
-              "endOffset", p.endOffset(),
-              "lag", p.lag(),
-              "inFlight", p.inFlight()));
-    }
+    List<Object> partitions =
+        list(
+            g.partitions(),
+            p ->
+                object(
+                    "partition", p.partition(),
+                    "committedOffset", p.committedOffset(),
+                    "endOffset", p.endOffset(),
+                    "lag", p.lag(),
+                    "inFlight", p.inFlight()));
     return object(
         "group", g.group(),
         "topic", g.topic(),
@@ -107,11 +114,8 @@ final class Json {
     if (m.deliverAt() != null) {
       out.put("deliverAt", text(m.deliverAt()));
     }
-    List<Object> headers = new ArrayList<>();
-    for (Header h : m.headers().asList()) {
-      headers.add(object("name", h.name(), "value", h.value()));
-    }
-    out.put("headers", headers);
+    out.put(
+        "headers", list(m.headers().asList(), h -> object("name", h.name(), "value", h.value())));
     String utf8 = utf8(m.payload());
     out.put("payloadEncoding", utf8 != null ? "utf-8" : "base64");
     out.put("payload", utf8 != null ? utf8 : Base64.getEncoder().encodeToString(m.payload()));

@@ -42,8 +42,7 @@ final class LagCommand extends Base {
         }
       }
       if (json()) {
-        List<Object> out = new ArrayList<>();
-        views.forEach(v -> out.add(Json.group(v)));
+        List<Object> out = Json.list(views, Json::group);
         Json.print(
             out(),
             Json.object(

@@ -1,8 +1,6 @@
 package io.sluice.cli.internal;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code sluice resume <group>}. */
 @Command(
@@ -11,15 +9,9 @@ import picocli.CommandLine.Parameters;
     description =
         "Resume a paused consumer group on a topic, or (without --topic) clear the group-wide"
             + " pause and every per-topic pause of the group.")
-final class ResumeCommand extends Base {
-  @Parameters(index = "0", paramLabel = "<group>", description = "The consumer group.")
-  String group;
-
-  @Option(names = "--topic", description = "Only this topic (default: the whole group).")
-  String topic;
-
+final class ResumeCommand extends GroupPauseCommand {
   @Override
-  int run() {
-    return PauseCommand.set(this, group, topic, false);
+  boolean pauses() {
+    return false;
   }
 }

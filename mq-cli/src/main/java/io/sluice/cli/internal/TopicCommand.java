@@ -90,9 +90,7 @@ final class TopicCommand implements Runnable {
       java.util.Map<String, Object> out = Json.topic(t);
       out.put("maxMessageBytes", t.config().maxMessageBytes());
       out.put("dedupeWindow", t.config().dedupeWindow().toString());
-      List<Object> gs = new ArrayList<>();
-      groups.forEach(g -> gs.add(Json.group(g)));
-      out.put("groups", gs);
+      out.put("groups", Json.list(groups, Json::group));
       return out;
     }
   }

@@ -1,7 +1,6 @@
 package io.sluice.cli.internal;
 
 import io.sluice.consumer.admin.TopicView;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -16,9 +15,7 @@ final class TopicsCommand extends Base {
     try (Store store = openForReading()) {
       List<TopicView> topics = store.admin().listTopics();
       if (json()) {
-        List<Object> out = new ArrayList<>();
-        topics.forEach(t -> out.add(Json.topic(t)));
-        Json.print(out(), Json.object("topics", out));
+        Json.print(out(), Json.object("topics", Json.list(topics, Json::topic)));
         return 0;
       }
       Table table = new Table("TOPIC", "PARTITIONS", "MESSAGES", "END OFFSETS", "BYTES");

@@ -195,16 +195,12 @@ public final class Admin implements SluiceAdmin {
 
   @Override
   public int redrive(String deadLetterTopic, Predicate<? super DeadLetter> filter) {
-    Validation.topic(deadLetterTopic);
-    Validation.required("filter", filter);
-    return (int) dlq.drain(deadLetterTopic, filter, true, Long.MAX_VALUE);
+    return (int) drain(deadLetterTopic, filter, true);
   }
 
   @Override
   public boolean redriveById(String deadLetterTopic, String id) {
-    Validation.topic(deadLetterTopic);
-    DeadLetterQueue.EntryId entry = DeadLetterQueue.EntryId.parse(id);
-    return dlq.drain(deadLetterTopic, entry::names, true, 1) == 1;
+    return drainById(deadLetterTopic, id, true);
   }
 
   @Override
@@ -214,16 +210,27 @@ public final class Admin implements SluiceAdmin {
 
   @Override
   public long purge(String deadLetterTopic, Predicate<? super DeadLetter> filter) {
-    Validation.topic(deadLetterTopic);
-    Validation.required("filter", filter);
-    return dlq.drain(deadLetterTopic, filter, false, Long.MAX_VALUE);
+    return drain(deadLetterTopic, filter, false);
   }
 
   @Override
   public boolean purgeById(String deadLetterTopic, String id) {
+    return drainById(deadLetterTopic, id, false);
+  }
+
+  /** Redrives ({@code redrive}) or purges every pending entry {@code filter} accepts. */
+  private long drain(
+      String deadLetterTopic, Predicate<? super DeadLetter> filter, boolean redrive) {
+    Validation.topic(deadLetterTopic);
+    Validation.required("filter", filter);
+    return dlq.drain(deadLetterTopic, filter, redrive, Long.MAX_VALUE);
+  }
+
+  /** Redrives ({@code redrive}) or purges the pending entry {@code id}; whether it was there. */
+  private boolean drainById(String deadLetterTopic, String id, boolean redrive) {
     Validation.topic(deadLetterTopic);
     DeadLetterQueue.EntryId entry = DeadLetterQueue.EntryId.parse(id);
-    return dlq.drain(deadLetterTopic, entry::names, false, 1) == 1;
+    return dlq.drain(deadLetterTopic, entry::names, redrive, 1) == 1;
   }
 
   private static List<Integer> partitions(TopicInfo info, int partition) {

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.ToLongBiFunction;
 
 /** The dashboard's write operations, each one {@link SluiceAdmin} call (or one per id). */
 public final class Operations {
@@ -23,22 +25,29 @@ public final class Operations {
 
   /** Redrives the entries named by {@code ids}, or else those the body's filter accepts. */
   public long redrive(String deadLetterTopic, Body body) {
-    admin.describeTopic(deadLetterTopic);
-    List<String> ids = body.strings("ids");
-    if (!ids.isEmpty()) {
-      return ids.stream().filter(id -> admin.redriveById(deadLetterTopic, id)).count();
-    }
-    return admin.redrive(deadLetterTopic, filter(body));
+    return settle(deadLetterTopic, body, admin::redriveById, admin::redrive);
   }
 
   /** Purges the entries named by {@code ids}, or else those the body's filter accepts. */
   public long purge(String deadLetterTopic, Body body) {
+    return settle(deadLetterTopic, body, admin::purgeById, admin::purge);
+  }
+
+  /**
+   * Settles (redrives or purges) the entries of an existing dead-letter topic named by {@code ids},
+   * each with {@code byId}, or else those the body's filter accepts, with {@code matching}.
+   */
+  private long settle(
+      String deadLetterTopic,
+      Body body,
+      BiPredicate<String, String> byId,
+      ToLongBiFunction<String, DeadLetterFilter> matching) {
     admin.describeTopic(deadLetterTopic);
     List<String> ids = body.strings("ids");
     if (!ids.isEmpty()) {
-      return ids.stream().filter(id -> admin.purgeById(deadLetterTopic, id)).count();
+      return ids.stream().filter(id -> byId.test(deadLetterTopic, id)).count();
     }
-    return admin.purge(deadLetterTopic, filter(body));
+    return matching.applyAsLong(deadLetterTopic, filter(body));
   }
 
   /**

@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongBiFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -101,15 +103,9 @@ public class SluiceEndpoint {
       @Nullable String originalTopic,
       @Nullable String text,
       @Nullable String id) {
-    return request(
-        () -> {
-          admin.describeTopic(deadLetterTopic);
-          int moved =
-              id != null
-                  ? (admin.redriveById(deadLetterTopic, id) ? 1 : 0)
-                  : admin.redrive(deadLetterTopic, filter(group, originalTopic, text));
-          return new Redriven(deadLetterTopic, moved);
-        });
+    long moved =
+        settle(deadLetterTopic, group, originalTopic, text, id, admin::redriveById, admin::redrive);
+    return new Redriven(deadLetterTopic, Math.toIntExact(moved));
   }
 
   /**
@@ -128,14 +124,30 @@ public class SluiceEndpoint {
       @Nullable String originalTopic,
       @Nullable String text,
       @Nullable String id) {
+    long purged =
+        settle(deadLetterTopic, group, originalTopic, text, id, admin::purgeById, admin::purge);
+    return new Purged(deadLetterTopic, purged);
+  }
+
+  /**
+   * Redrives or purges the pending entries of an existing dead-letter topic: the one entry {@code
+   * id} with {@code byId}, else those matching the criteria with {@code matching}; returns how
+   * many.
+   */
+  private long settle(
+      String deadLetterTopic,
+      String group,
+      String originalTopic,
+      String text,
+      String id,
+      BiPredicate<String, String> byId,
+      ToLongBiFunction<String, DeadLetterFilter> matching) {
     return request(
         () -> {
           admin.describeTopic(deadLetterTopic);
-          long purged =
-              id != null
-                  ? (admin.purgeById(deadLetterTopic, id) ? 1 : 0)
-                  : admin.purge(deadLetterTopic, filter(group, originalTopic, text));
-          return new Purged(deadLetterTopic, purged);
+          return id != null
+              ? (byId.test(deadLetterTopic, id) ? 1L : 0L)
+              : matching.applyAsLong(deadLetterTopic, filter(group, originalTopic, text));
         });
   }
 

@@ -60,10 +60,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public class SluiceMetrics implements ConsumerListener, SendListener {
   private final MeterRegistry registry;
   private final boolean timers;
-  private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
-  private final Map<Key, Map<Integer, Long>> lag = new ConcurrentHashMap<>();
-  private final Map<ErrorKey, Counter> errors = new ConcurrentHashMap<>();
-  private final Member unbound = new Member(null);
+  private final Map<Key, Meters> meters;
+  private final Map<Key, Map<Integer, Long>> lag;
+  private final Map<ErrorKey, Counter> errors;
+
+  /** Whether these are one member's hooks (made by {@link #forMember}). */
+  private final boolean member;
+
+  /** The member's listener id; null (the unbound hooks) stands for the group name. */
+  private final String listenerId;
 
   /** Records into {@code registry}, with the send and process timers. */
   public SluiceMetrics(MeterRegistry registry) {
@@ -79,6 +84,22 @@ public class SluiceMetrics implements ConsumerListener, SendListener {
   public SluiceMetrics(MeterRegistry registry, boolean timers) {
     this.registry = registry;
     this.timers = timers;
+    this.meters = new ConcurrentHashMap<>();
+    this.lag = new ConcurrentHashMap<>();
+    this.errors = new ConcurrentHashMap<>();
+    this.member = false;
+    this.listenerId = null;
+  }
+
+  /** One member's hooks, recording into the meters of {@code metrics}. */
+  private SluiceMetrics(SluiceMetrics metrics, String listenerId) {
+    this.registry = metrics.registry;
+    this.timers = metrics.timers;
+    this.meters = metrics.meters;
+    this.lag = metrics.lag;
+    this.errors = metrics.errors;
+    this.member = true;
+    this.listenerId = listenerId;
   }
 
   private record Key(String topic, String group, String listenerId) {}
@@ -128,127 +149,121 @@ public class SluiceMetrics implements ConsumerListener, SendListener {
 
   /**
    * The hooks of one member, tagged with its listener id; registers its counters, gauges and {@code
-   * sluice.errors} now.
+   * sluice.errors} now. On a member's hooks, those hooks themselves.
    */
   @Override
   public ConsumerListener forMember(String listenerId, GroupConfig config) {
-    Member member = new Member(listenerId);
+    if (member) {
+      return this;
+    }
+    SluiceMetrics bound = new SluiceMetrics(this, listenerId);
     errors(config.group(), listenerId);
     for (String topic : config.topics()) {
       meters.computeIfAbsent(new Key(topic, config.group(), listenerId), Meters::new);
     }
-    return member;
+    return bound;
   }
 
-  /** One member's hooks; a null listener id stands for the group name. */
-  private final class Member implements ConsumerListener {
-    private final String listenerId;
+  private String id(String group) {
+    return listenerId != null ? listenerId : group;
+  }
 
-    Member(String listenerId) {
-      this.listenerId = listenerId;
-    }
+  private Meters of(Delivery d) {
+    return meters.computeIfAbsent(new Key(d.topic(), d.group(), id(d.group())), Meters::new);
+  }
 
-    private String id(String group) {
-      return listenerId != null ? listenerId : group;
-    }
+  private void settled(Delivery d) {
+    of(d).inflight.decrementAndGet();
+  }
 
-    private Meters of(Delivery d) {
-      return meters.computeIfAbsent(new Key(d.topic(), d.group(), id(d.group())), Meters::new);
-    }
+  @Override
+  public void onDelivered(Delivery delivery) {
+    of(delivery).inflight.incrementAndGet();
+  }
 
-    private void settled(Delivery d) {
-      of(d).inflight.decrementAndGet();
+  @Override
+  public void onHandled(Delivery delivery, Duration latency, Throwable failure) {
+    if (!timers) {
+      return;
     }
+    Timer.builder("sluice.process")
+        .description("time spent in the handler")
+        .tags("topic", delivery.topic(), "group", delivery.group())
+        .tag("listener.id", id(delivery.group()))
+        .tag("result", failure == null ? "success" : "failure")
+        .tag("exception", failure == null ? "none" : failure.getClass().getSimpleName())
+        .register(registry)
+        .record(latency);
+  }
 
-    @Override
-    public void onDelivered(Delivery delivery) {
-      of(delivery).inflight.incrementAndGet();
-    }
+  @Override
+  public void onAcked(Delivery delivery) {
+    of(delivery).acks.increment();
+    settled(delivery);
+  }
 
-    @Override
-    public void onHandled(Delivery delivery, Duration latency, Throwable failure) {
-      if (!timers) {
-        return;
-      }
-      Timer.builder("sluice.process")
-          .description("time spent in the handler")
-          .tags("topic", delivery.topic(), "group", delivery.group())
-          .tag("listener.id", id(delivery.group()))
-          .tag("result", failure == null ? "success" : "failure")
-          .tag("exception", failure == null ? "none" : failure.getClass().getSimpleName())
-          .register(registry)
-          .record(latency);
-    }
+  @Override
+  public void onRetried(Delivery delivery, Duration delay, Throwable failure) {
+    of(delivery).redeliveries.increment();
+    settled(delivery);
+  }
 
-    @Override
-    public void onAcked(Delivery delivery) {
-      of(delivery).acks.increment();
-      settled(delivery);
-    }
+  @Override
+  public void onDeferred(Delivery delivery, Duration delay) {
+    settled(delivery);
+  }
 
-    @Override
-    public void onRetried(Delivery delivery, Duration delay, Throwable failure) {
-      of(delivery).redeliveries.increment();
-      settled(delivery);
-    }
+  @Override
+  public void onDeadLettered(
+      Delivery delivery, String deadLetterTopic, String reason, Throwable failure) {
+    of(delivery).deadLetters.increment();
+    settled(delivery);
+  }
 
-    @Override
-    public void onDeferred(Delivery delivery, Duration delay) {
-      settled(delivery);
-    }
+  @Override
+  public void onDuplicateSkipped(Delivery delivery) {
+    of(delivery).duplicates.increment();
+    settled(delivery);
+  }
 
-    @Override
-    public void onDeadLettered(
-        Delivery delivery, String deadLetterTopic, String reason, Throwable failure) {
-      of(delivery).deadLetters.increment();
-      settled(delivery);
-    }
+  @Override
+  public void onRedriveSkipped(Delivery delivery) {
+    settled(delivery);
+  }
 
-    @Override
-    public void onDuplicateSkipped(Delivery delivery) {
-      of(delivery).duplicates.increment();
-      settled(delivery);
-    }
+  @Override
+  public void onReleased(Delivery delivery) {
+    settled(delivery);
+  }
 
-    @Override
-    public void onRedriveSkipped(Delivery delivery) {
-      settled(delivery);
-    }
+  @Override
+  public void onStaleAck(Delivery delivery) {
+    of(delivery).staleAcks.increment();
+    settled(delivery);
+  }
 
-    @Override
-    public void onReleased(Delivery delivery) {
-      settled(delivery);
-    }
+  @Override
+  public void onLag(String group, String topic, int partition, long partitionLag) {
+    Key key = new Key(topic, group, id(group));
+    lag.computeIfAbsent(
+            key,
+            k -> {
+              Map<Integer, Long> perPartition = new ConcurrentHashMap<>();
+              Gauge.builder(
+                      "sluice.consumer.lag",
+                      perPartition,
+                      m -> m.values().stream().mapToLong(Long::longValue).sum())
+                  .description("messages not yet done, summed over partitions")
+                  .tags("topic", topic, "group", group, "listener.id", k.listenerId())
+                  .register(registry);
+              return perPartition;
+            })
+        .put(partition, partitionLag);
+  }
 
-    @Override
-    public void onStaleAck(Delivery delivery) {
-      of(delivery).staleAcks.increment();
-      settled(delivery);
-    }
-
-    @Override
-    public void onLag(String group, String topic, int partition, long partitionLag) {
-      Key key = new Key(topic, group, id(group));
-      lag.computeIfAbsent(
-              key,
-              k -> {
-                Map<Integer, Long> perPartition = new ConcurrentHashMap<>();
-                Gauge.builder(
-                        "sluice.consumer.lag",
-                        perPartition,
-                        m -> m.values().stream().mapToLong(Long::longValue).sum())
-                    .description("messages not yet done, summed over partitions")
-                    .tags("topic", topic, "group", group, "listener.id", k.listenerId())
-                    .register(registry);
-                return perPartition;
-              })
-          .put(partition, partitionLag);
-    }
-
-    @Override
-    public void onError(String group, Throwable error) {
-      errors(group, id(group)).increment();
-    }
+  @Override
+  public void onError(String group, Throwable error) {
+    errors(group, id(group)).increment();
   }
 
   @Override
@@ -261,66 +276,5 @@ public class SluiceMetrics implements ConsumerListener, SendListener {
         .tags("topic", topic, "result", failure == null ? "success" : "failure")
         .register(registry)
         .record(latency);
-  }
-
-  @Override
-  public void onDelivered(Delivery delivery) {
-    unbound.onDelivered(delivery);
-  }
-
-  @Override
-  public void onHandled(Delivery delivery, Duration latency, Throwable failure) {
-    unbound.onHandled(delivery, latency, failure);
-  }
-
-  @Override
-  public void onAcked(Delivery delivery) {
-    unbound.onAcked(delivery);
-  }
-
-  @Override
-  public void onRetried(Delivery delivery, Duration delay, Throwable failure) {
-    unbound.onRetried(delivery, delay, failure);
-  }
-
-  @Override
-  public void onDeferred(Delivery delivery, Duration delay) {
-    unbound.onDeferred(delivery, delay);
-  }
-
-  @Override
-  public void onDeadLettered(
-      Delivery delivery, String deadLetterTopic, String reason, Throwable failure) {
-    unbound.onDeadLettered(delivery, deadLetterTopic, reason, failure);
-  }
-
-  @Override
-  public void onDuplicateSkipped(Delivery delivery) {
-    unbound.onDuplicateSkipped(delivery);
-  }
-
-  @Override
-  public void onRedriveSkipped(Delivery delivery) {
-    unbound.onRedriveSkipped(delivery);
-  }
-
-  @Override
-  public void onReleased(Delivery delivery) {
-    unbound.onReleased(delivery);
-  }
-
-  @Override
-  public void onStaleAck(Delivery delivery) {
-    unbound.onStaleAck(delivery);
-  }
-
-  @Override
-  public void onLag(String group, String topic, int partition, long partitionLag) {
-    unbound.onLag(group, topic, partition, partitionLag);
-  }
-
-  @Override
-  public void onError(String group, Throwable error) {
-    unbound.onError(group, error);
   }
 }

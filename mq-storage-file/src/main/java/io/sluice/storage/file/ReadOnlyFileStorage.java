@@ -33,18 +33,15 @@ import io.sluice.storage.file.internal.log.TopicLog;
 import io.sluice.storage.file.internal.state.Pauses;
 import io.sluice.storage.file.internal.state.StateView;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -113,16 +110,7 @@ final class ReadOnlyFileStorage extends AbstractStorage {
     } catch (NoSuchFileException e) {
       throw new TopicNotFoundException(topic);
     }
-    Properties p = new Properties();
-    p.load(new StringReader(text));
-    String retention = p.getProperty("retention", "");
-    return new TopicConfig(
-        Integer.parseInt(p.getProperty("partitions")),
-        retention.isEmpty() ? null : Duration.parse(retention),
-        Long.parseLong(p.getProperty("retentionBytes", "0")),
-        Boolean.parseBoolean(p.getProperty("retainUntilConsumed", "false")),
-        Duration.parse(p.getProperty("dedupeWindow")),
-        Integer.parseInt(p.getProperty("maxMessageBytes")));
+    return TopicLog.parseConfig(text);
   }
 
   private TopicInfo info(String topic) throws IOException {

@@ -12,7 +12,6 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Calls a batch {@code @SluiceListener} method with each batch: every parameter is a {@code List}
@@ -22,10 +21,7 @@ import org.springframework.util.ReflectionUtils;
  * deliveries are then retried one by one, so only that message is dead-lettered. Parameters are
  * checked once, when the invoker is built.
  */
-public final class BatchListenerMethodInvoker implements BatchHandler {
-  private final Object bean;
-  private final Method method;
-  private final List<Function<Delivery, Object>> binders;
+public final class BatchListenerMethodInvoker extends BoundListenerMethod implements BatchHandler {
 
   /**
    * An invoker of {@code method} on {@code bean}.
@@ -34,32 +30,27 @@ public final class BatchListenerMethodInvoker implements BatchHandler {
    *     take payloads
    */
   public BatchListenerMethodInvoker(Object bean, Method method, SluiceMessageConverter converter) {
-    this.bean = bean;
-    this.method = method;
-    ReflectionUtils.makeAccessible(method);
-    List<Function<Delivery, Object>> built = new ArrayList<>();
-    boolean payloadBound = false;
-    for (Parameter p : method.getParameters()) {
-      Type element = elementType(p);
-      Function<Delivery, Object> binder;
-      if (element == Delivery.class) {
-        binder = d -> d;
-      } else if (element == Message.class) {
-        binder = Delivery::message;
-      } else {
-        if (payloadBound) {
-          throw new IllegalStateException(
-              "a batch listener takes one list of payloads, found another at " + p.getName());
-        }
-        payloadBound = true;
-        binder = ListenerMethodInvoker.payloadBinder(element, converter);
-      }
-      built.add(binder);
-    }
-    if (built.isEmpty()) {
+    super(
+        bean,
+        method,
+        converter,
+        BatchListenerMethodInvoker::contextBinder,
+        BatchListenerMethodInvoker::elementType,
+        p -> "a batch listener takes one list of payloads, found another at " + p.getName());
+    if (binders.isEmpty()) {
       throw new IllegalStateException("a batch listener needs a List parameter");
     }
-    this.binders = List.copyOf(built);
+  }
+
+  private static Function<Delivery, Object> contextBinder(Parameter p) {
+    Type element = elementType(p);
+    if (element == Delivery.class) {
+      return d -> d;
+    }
+    if (element == Message.class) {
+      return Delivery::message;
+    }
+    return null;
   }
 
   private static Type elementType(Parameter p) {
@@ -85,11 +76,6 @@ public final class BatchListenerMethodInvoker implements BatchHandler {
       }
       args[i] = values;
     }
-    ListenerMethodInvoker.invoke(bean, method, args);
-  }
-
-  @Override
-  public String toString() {
-    return ListenerMethodInvoker.describe(method);
+    invoke(args);
   }
 }

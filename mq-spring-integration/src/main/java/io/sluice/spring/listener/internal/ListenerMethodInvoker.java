@@ -7,14 +7,10 @@ import io.sluice.api.MessageHandler;
 import io.sluice.spring.core.MessageConversionException;
 import io.sluice.spring.core.SluiceMessageConverter;
 import io.sluice.spring.listener.Header;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Calls a {@code @SluiceListener} method for each delivery, binding its parameters: {@link
@@ -22,10 +18,7 @@ import org.springframework.util.ReflectionUtils;
  * parameter converted with the {@link SluiceMessageConverter}. Parameters are checked once, when
  * the invoker is built.
  */
-public final class ListenerMethodInvoker implements MessageHandler {
-  private final Object bean;
-  private final Method method;
-  private final List<Function<Delivery, Object>> binders;
+public final class ListenerMethodInvoker extends BoundListenerMethod implements MessageHandler {
 
   /**
    * An invoker of {@code method} on {@code bean}.
@@ -34,27 +27,16 @@ public final class ListenerMethodInvoker implements MessageHandler {
    *     {@code @Header} on a non-String)
    */
   public ListenerMethodInvoker(Object bean, Method method, SluiceMessageConverter converter) {
-    this.bean = bean;
-    this.method = method;
-    ReflectionUtils.makeAccessible(method);
-    Parameter[] parameters = method.getParameters();
-    List<Function<Delivery, Object>> built = new ArrayList<>(parameters.length);
-    boolean payloadBound = false;
-    for (int i = 0; i < parameters.length; i++) {
-      Function<Delivery, Object> binder = contextBinder(parameters[i]);
-      if (binder == null) {
-        if (payloadBound) {
-          throw new IllegalStateException(
-              "only one parameter can receive the payload, found another at "
-                  + parameters[i].getName()
-                  + "; annotate headers with @Header or use Delivery/Message/Headers");
-        }
-        payloadBound = true;
-        binder = payloadBinder(parameters[i].getParameterizedType(), converter);
-      }
-      built.add(binder);
-    }
-    this.binders = List.copyOf(built);
+    super(
+        bean,
+        method,
+        converter,
+        ListenerMethodInvoker::contextBinder,
+        Parameter::getParameterizedType,
+        p ->
+            "only one parameter can receive the payload, found another at "
+                + p.getName()
+                + "; annotate headers with @Header or use Delivery/Message/Headers");
   }
 
   private static Function<Delivery, Object> contextBinder(Parameter p) {
@@ -118,23 +100,7 @@ public final class ListenerMethodInvoker implements MessageHandler {
     for (int i = 0; i < args.length; i++) {
       args[i] = binders.get(i).apply(delivery);
     }
-    invoke(bean, method, args);
-  }
-
-  /** Calls {@code method} on {@code bean}, throwing what the method threw. */
-  static void invoke(Object bean, Method method, Object[] args) throws Exception {
-    try {
-      method.invoke(bean, args);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    invoke(args);
   }
 
   /** {@code SimpleClassName.method(ParamType, ...)}, for messages. */
@@ -146,10 +112,5 @@ public final class ListenerMethodInvoker implements MessageHandler {
       s.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
     }
     return s.append(')').toString();
-  }
-
-  @Override
-  public String toString() {
-    return describe(method);
   }
 }

@@ -218,8 +218,13 @@ public final class TopicLog {
   }
 
   private static TopicConfig readConfig(Path file) throws IOException {
+    return parseConfig(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /** The configuration written to a topic's {@link #CONFIG_FILE}, from the file's text. */
+  public static TopicConfig parseConfig(String text) throws IOException {
     Properties p = new Properties();
-    p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+    p.load(new StringReader(text));
     String retention = p.getProperty("retention", "");
     return new TopicConfig(
         Integer.parseInt(p.getProperty("partitions")),
