@@ -32,14 +32,7 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
    */
   @Test
   void acksAndStartsRacingASplitOfTheirRunAllApply() throws Exception {
-    store.createTopic("t", io.sluice.api.TopicConfig.partitions(1));
-    java.util.List<io.sluice.spi.OutgoingMessage> batch = new java.util.ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      batch.add(io.sluice.spi.OutgoingMessage.of(io.sluice.api.Message.of("m" + i)));
-    }
-    store.append("t", batch);
-    java.util.List<io.sluice.spi.Lease> leases =
-        store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
+    java.util.List<io.sluice.spi.Lease> leases = claimTenAsOneRun();
     String d = "\"" + schema() + "\".mq_deliveries";
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -98,14 +91,7 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
    */
   @Test
   void aStartMarkOfARunDoesNotWaitForAnAckOfThatRun() throws Exception {
-    store.createTopic("t", io.sluice.api.TopicConfig.partitions(1));
-    java.util.List<io.sluice.spi.OutgoingMessage> batch = new java.util.ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      batch.add(io.sluice.spi.OutgoingMessage.of(io.sluice.api.Message.of("m" + i)));
-    }
-    store.append("t", batch);
-    java.util.List<io.sluice.spi.Lease> leases =
-        store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
+    java.util.List<io.sluice.spi.Lease> leases = claimTenAsOneRun();
     String d = "\"" + schema() + "\".mq_deliveries";
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -131,6 +117,17 @@ class PostgresConsumerStateTest extends JdbcConsumerStateTest {
     java.util.List<io.sluice.spi.Lease> again =
         store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
     assertThat(again).extracting(l -> l.attempt()).containsExactly(2, 2, 2, 2, 1, 1, 1, 1, 1, 1);
+  }
+
+  /** Ten messages in topic t (one partition), claimed by group g in one claim: one run row. */
+  private java.util.List<io.sluice.spi.Lease> claimTenAsOneRun() {
+    store.createTopic("t", io.sluice.api.TopicConfig.partitions(1));
+    java.util.List<io.sluice.spi.OutgoingMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(io.sluice.spi.OutgoingMessage.of(io.sluice.api.Message.of("m" + i)));
+    }
+    store.append("t", batch);
+    return store.claim(io.sluice.spi.ClaimRequest.of("g", "t", 10, LEASE));
   }
 
   private int waitingOnLocks() throws java.sql.SQLException {
