@@ -1,4 +1,5 @@
--- Every ack of one call for one topic in one statement (auto-commit: one round trip). The caller
+-- Every ack of one call for one topic in one statement (its transaction plans it generically: see
+-- plan_generic.sql). The caller
 -- groups the ids by (partition, token - offset): all deliveries of one run share it. Per group:
 -- :deltas = token - offset, :los/:his = lowest and highest offset, :masks = '0'/'1' text over [lo, hi] with a 1 per acked
 -- offset. Each group's rows are found by a backward primary-key probe at lo plus a range scan to
