@@ -50,6 +50,7 @@ final class Claim {
   private final List<Lease> out;
   private final List<StateRecord> journal;
   private final boolean keyOrdered;
+  private final ReadAhead ahead;
   private Set<String> held;
   private int budget;
 
@@ -59,8 +60,10 @@ final class Claim {
       Instant nowInstant,
       AtomicLong tokens,
       List<Lease> out,
-      List<StateRecord> journal) {
+      List<StateRecord> journal,
+      ReadAhead ahead) {
     this.g = g;
+    this.ahead = ahead;
     this.request = request;
     this.nowInstant = nowInstant;
     this.now = Micros.of(nowInstant);
@@ -229,7 +232,10 @@ final class Claim {
         int want = skipping ? 1000 : Math.min(1000, limit - granted.size() + 100);
         want = (int) Math.min(want, c.done.nextAtOrAfter(c.scanFrom) - c.scanFrom);
         int before = granted.size();
-        List<StoredMessage> batch = log.read(c.scanFrom, want);
+        List<StoredMessage> batch = ahead.take(log, c.scanFrom, want);
+        if (batch == null) {
+          batch = log.read(c.scanFrom, want);
+        }
         if (batch.isEmpty()) {
           break;
         }
