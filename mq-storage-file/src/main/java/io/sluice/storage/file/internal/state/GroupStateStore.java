@@ -184,7 +184,7 @@ public final class GroupStateStore {
     List<StateRecord> records = new ArrayList<>(0);
     int share = Math.max(1, request.maxMessages() / n);
     ReadAhead ahead =
-        ReadAhead.read(logs, request.topic(), g.scanHints(), n, Math.min(1000, share + 100));
+        ReadAhead.read(logs, request.topic(), g.scanHints(), n, Math.min(1000, share));
     g.lock.lock();
     try {
       Claim claim = new Claim(g, request, clock.instant(), tokens, out, records, ahead);
