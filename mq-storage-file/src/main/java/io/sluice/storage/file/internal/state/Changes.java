@@ -89,9 +89,14 @@ final class Changes {
       p.started = p.started.isEmpty() ? new IdentityHashMap<>() : p.started;
       offsets = p.started.get(run);
     }
-    int n = offsets == null ? 0 : (int) offsets[0];
-    if (offsets == null || n + 1 == offsets.length) {
-      offsets = Arrays.copyOf(offsets == null ? new long[1] : offsets, Math.max(8, (n + 1) * 2));
+    if (offsets == null) {
+      // room for every member of a usual run (a call starts each at most once): no regrowth
+      offsets = new long[Math.min(run.span, 1024) + 1];
+      p.started.put(run, offsets);
+    }
+    int n = (int) offsets[0];
+    if (n + 1 == offsets.length) {
+      offsets = Arrays.copyOf(offsets, 2 * offsets.length);
       p.started.put(run, offsets);
     }
     offsets[++n] = offset;
