@@ -165,20 +165,46 @@ final class AckBatcher extends LoopService {
     }
   }
 
+  /**
+   * One store call for {@code batch}. The loops over the batch are methods of their own, so the JIT
+   * compiles each loop small instead of compiling the store call into a long on-stack replacement
+   * of this method while a large batch runs.
+   */
   private void applyBatch(List<DeliveryTask> batch) {
-    List<Ack> acks = new ArrayList<>(batch.size());
-    for (DeliveryTask t : batch) {
-      acks.add(ackOf(t));
-    }
+    List<Ack> acks = acksOf(batch);
     BatchResult result;
     try {
       result = storage.ack(new AckRequest(group, acks));
     } catch (RuntimeException e) {
-      batch.forEach(t -> t.acked(false, e));
+      failAll(batch, e);
       return;
     }
-    Set<DeliveryId> rejected =
-        result.rejected().isEmpty() ? Set.of() : new HashSet<>(result.rejected());
+    answer(batch, result.rejected());
+  }
+
+  private static List<Ack> acksOf(List<DeliveryTask> batch) {
+    List<Ack> acks = new ArrayList<>(batch.size());
+    for (DeliveryTask t : batch) {
+      acks.add(ackOf(t));
+    }
+    return acks;
+  }
+
+  private static void failAll(List<DeliveryTask> batch, RuntimeException e) {
+    for (DeliveryTask t : batch) {
+      t.acked(false, e);
+    }
+  }
+
+  /** Hands each delivery its answer: applied unless its id is among {@code rejectedIds}. */
+  private static void answer(List<DeliveryTask> batch, List<DeliveryId> rejectedIds) {
+    if (rejectedIds.isEmpty()) {
+      for (DeliveryTask t : batch) {
+        t.acked(true, null);
+      }
+      return;
+    }
+    Set<DeliveryId> rejected = new HashSet<>(rejectedIds);
     for (DeliveryTask t : batch) {
       t.acked(!rejected.contains(t.id()), null);
     }

@@ -26,6 +26,11 @@ final class Changes {
     List<EntryState> entries = List.of();
     Map<LeaseRun, long[]> started = Map.of();
 
+    /** The run last given to {@link #started} and its offsets (consecutive calls share runs). */
+    LeaseRun lastRun;
+
+    long[] lastOffsets;
+
     Part(int partition) {
       this.partition = partition;
     }
@@ -36,6 +41,10 @@ final class Changes {
   }
 
   private Part part(int partition) {
+    Part last = parts.isEmpty() ? null : parts.get(parts.size() - 1);
+    if (last != null && last.partition == partition) {
+      return last;
+    }
     for (Part p : parts) {
       if (p.partition == partition) {
         return p;
@@ -73,15 +82,27 @@ final class Changes {
   /** A run member whose handler started. */
   void started(int partition, LeaseRun run, long offset) {
     Part p = part(partition);
-    p.started = p.started.isEmpty() ? new IdentityHashMap<>() : p.started;
-    long[] offsets = p.started.get(run);
-    int n = offsets == null ? 0 : (int) offsets[0];
-    if (offsets == null || n + 1 == offsets.length) {
-      offsets = Arrays.copyOf(offsets == null ? new long[1] : offsets, Math.max(8, (n + 1) * 2));
+    long[] offsets;
+    if (p.lastRun == run) {
+      offsets = p.lastOffsets;
+    } else {
+      p.started = p.started.isEmpty() ? new IdentityHashMap<>() : p.started;
+      offsets = p.started.get(run);
+    }
+    if (offsets == null) {
+      // room for every member of a usual run (a call starts each at most once): no regrowth
+      offsets = new long[Math.min(run.span, 1024) + 1];
+      p.started.put(run, offsets);
+    }
+    int n = (int) offsets[0];
+    if (n + 1 == offsets.length) {
+      offsets = Arrays.copyOf(offsets, 2 * offsets.length);
       p.started.put(run, offsets);
     }
     offsets[++n] = offset;
     offsets[0] = n;
+    p.lastRun = run;
+    p.lastOffsets = offsets;
   }
 
   /** The records, per partition: done ranges, entries, started runs. */

@@ -16,13 +16,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One claim call of one group, partition by partition, under the group's lock. First the known
- * state: lease runs whose lease expired become entries, and visible entries are granted one by one.
- * Then new messages from the scan cursor: done ranges are skipped without reading, messages that
- * cannot be handed out yet (delayed, or held behind their key) become entries or waiting offsets,
- * and the rest are granted together as a {@link LeaseRun}. A claim counts no attempt and journals
- * nothing but the cursor of a partition the group starts consuming. All times are microseconds; the
- * two instants every lease of the call shares are made once.
+ * One claim call of one group, partition by partition, under the group's lock (new messages
+ * possibly read before it was taken: {@link ReadAhead}). First the known state: lease runs whose
+ * lease expired become entries, and visible entries are granted one by one. Then new messages from
+ * the scan cursor: done ranges are skipped without reading, messages that cannot be handed out yet
+ * (delayed, or held behind their key) become entries or waiting offsets, and the rest are granted
+ * together as a {@link LeaseRun}. A claim counts no attempt and journals nothing but the cursor of
+ * a partition the group starts consuming. All times are microseconds; the two instants every lease
+ * of the call shares are made once.
  */
 final class Claim {
   /**
@@ -37,6 +38,12 @@ final class Claim {
   /** Entries to read are read together when at most this many offsets apart. */
   private static final int READ_GAP = 64;
 
+  /**
+   * Messages read beyond the claim's limit once some were passed over (delayed, held back by key),
+   * so a few more of those do not cost a read each.
+   */
+  private static final int SLACK = 100;
+
   /** The longest stretch of log read at once, in offsets. */
   private static final int READ_MAX = 2_000;
 
@@ -50,6 +57,7 @@ final class Claim {
   private final List<Lease> out;
   private final List<StateRecord> journal;
   private final boolean keyOrdered;
+  private final ReadAhead ahead;
   private Set<String> held;
   private int budget;
 
@@ -59,8 +67,10 @@ final class Claim {
       Instant nowInstant,
       AtomicLong tokens,
       List<Lease> out,
-      List<StateRecord> journal) {
+      List<StateRecord> journal,
+      ReadAhead ahead) {
     this.g = g;
+    this.ahead = ahead;
     this.request = request;
     this.nowInstant = nowInstant;
     this.now = Micros.of(nowInstant);
@@ -219,6 +229,7 @@ final class Claim {
   private void claimNew(SegmentSet log, PartitionCursor c, int limit) {
     List<StoredMessage> granted = new ArrayList<>(Math.min(limit, 1000));
     boolean skipping = false;
+    boolean passedOver = false;
     try {
       while (granted.size() < limit && budget > 0 && c.scanFrom < log.endOffset()) {
         long doneEnd = c.done.endOf(c.scanFrom);
@@ -226,15 +237,23 @@ final class Claim {
           c.scanFrom = doneEnd; // acked out of order: skipped without reading
           continue;
         }
-        int want = skipping ? 1000 : Math.min(1000, limit - granted.size() + 100);
+        // Exactly what is missing while every message examined was granted (the usual case: a
+        // larger read decodes messages only to drop them); some slack once some were passed over.
+        int slack = passedOver ? SLACK : 0;
+        int want = skipping ? 1000 : Math.min(1000, limit - granted.size() + slack);
         want = (int) Math.min(want, c.done.nextAtOrAfter(c.scanFrom) - c.scanFrom);
         int before = granted.size();
-        List<StoredMessage> batch = log.read(c.scanFrom, want);
+        List<StoredMessage> batch = ahead.take(log, c.scanFrom, want);
+        if (batch == null) {
+          batch = log.read(c.scanFrom, want);
+        }
         if (batch.isEmpty()) {
           break;
         }
+        long scanned = c.scanFrom;
         examine(c, batch, granted, limit);
         skipping = granted.size() == before;
+        passedOver |= c.scanFrom - scanned > granted.size() - before;
       }
     } finally {
       lease(c, granted);

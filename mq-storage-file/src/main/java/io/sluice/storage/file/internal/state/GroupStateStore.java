@@ -182,11 +182,13 @@ public final class GroupStateStore {
     GroupTopic g = groupTopic(request.group(), request.topic());
     List<Lease> out = new ArrayList<>(Math.min(request.maxMessages(), 1024));
     List<StateRecord> records = new ArrayList<>(0);
+    int share = Math.max(1, request.maxMessages() / n);
+    ReadAhead ahead =
+        ReadAhead.read(logs, request.topic(), g.scanHints(), n, Math.min(1000, share));
     g.lock.lock();
     try {
-      Claim claim = new Claim(g, request, clock.instant(), tokens, out, records);
+      Claim claim = new Claim(g, request, clock.instant(), tokens, out, records, ahead);
       int first = Math.floorMod(g.nextRotation(), n);
-      int share = Math.max(1, request.maxMessages() / n);
       for (int pass = 0; pass < 2 && out.size() < request.maxMessages(); pass++) {
         for (int i = 0; i < n && out.size() < request.maxMessages(); i++) {
           int left = request.maxMessages() - out.size();
@@ -198,6 +200,7 @@ public final class GroupStateStore {
       if (!records.isEmpty()) {
         write(records);
       }
+      g.publishScanHints(n);
     } finally {
       g.lock.unlock();
     }

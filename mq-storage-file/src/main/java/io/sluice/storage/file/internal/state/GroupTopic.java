@@ -24,6 +24,13 @@ final class GroupTopic {
   private final int heldLimit;
   private int rotation;
 
+  /**
+   * Each partition's scan cursor as the last claim left it (index: partition; -1: no cursor), for
+   * the next claim to read ahead before it takes the lock ({@link ReadAhead}). Replaced, never
+   * changed, so a claim reads it without the lock.
+   */
+  private volatile long[] scanHints = new long[0];
+
   /** The processed keys of this group in this topic, or null until first used. */
   DedupeIndex processed;
 
@@ -59,6 +66,20 @@ final class GroupTopic {
       case Position.Offset o -> Math.max(log.logStart(), Math.min(log.endOffset(), o.offset()));
       case Position.Timestamp t -> log.offsetForTimestamp(t.timestamp());
     };
+  }
+
+  long[] scanHints() {
+    return scanHints;
+  }
+
+  /** Publishes the scan cursors of the first {@code partitions} partitions. Lock held. */
+  void publishScanHints(int partitions) {
+    long[] hints = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      PartitionCursor c = cursors.get(p);
+      hints[p] = c == null ? -1 : c.scanFrom;
+    }
+    scanHints = hints;
   }
 
   int nextRotation() {
