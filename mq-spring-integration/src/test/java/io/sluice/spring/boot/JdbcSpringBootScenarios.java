@@ -7,7 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.consumer.admin.PartitionView;
 import io.sluice.spi.Storage;
 import io.sluice.spring.core.SluiceTemplate;
+import io.sluice.spring.listener.ListenerEndpointRegistry;
+import io.sluice.spring.testing.TestSchemas;
 import io.sluice.storage.jdbc.JdbcStorage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,11 +31,24 @@ abstract class JdbcSpringBootScenarios extends ListenerScenarios {
   /** The backend name the store must report ({@code Capabilities.name()}). */
   abstract String backend();
 
-  /** The schema of Sluice's tables. */
-  abstract String sluiceSchema();
+  /** Sluice's schema and the application's (holding its {@code orders} table). */
+  abstract TestSchemas db();
 
-  /** The schema of the application's {@code orders} table. */
-  abstract String appSchema();
+  private static ListenerEndpointRegistry listenersToStop;
+
+  @BeforeEach
+  void remember() {
+    listenersToStop = registry;
+  }
+
+  /** Stops claiming before the schemas go (the extension drops them after this). */
+  @AfterAll
+  static void stopListeners() {
+    if (listenersToStop != null) {
+      listenersToStop.stop(); // the context closes after
+      listenersToStop = null;
+    }
+  }
 
   /** Writes a business row and sends its event in one transaction. */
   static class OrderService {
@@ -76,7 +93,7 @@ abstract class JdbcSpringBootScenarios extends ListenerScenarios {
         jdbc.queryForObject(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = ?",
             Integer.class,
-            sluiceSchema());
+            db().sluiceSchema());
     assertThat(tables).isPositive();
   }
 
@@ -91,7 +108,7 @@ abstract class JdbcSpringBootScenarios extends ListenerScenarios {
     await().atMost(WAIT).untilAsserted(() -> assertThat(listeners.outbox).contains("committed"));
     assertThat(listeners.outbox).doesNotContain("rolled-back");
     assertThat(endOffsets()).isEqualTo(before + 1);
-    assertThat(jdbc.queryForList("SELECT id FROM " + appSchema() + ".orders", String.class))
+    assertThat(jdbc.queryForList("SELECT id FROM " + db().appSchema() + ".orders", String.class))
         .containsExactly("committed");
   }
 
