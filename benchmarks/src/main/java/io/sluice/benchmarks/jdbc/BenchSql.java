@@ -1,5 +1,9 @@
 package io.sluice.benchmarks.jdbc;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -28,7 +32,17 @@ final class BenchSql {
 
   /** The URL for a store that sends batched inserts as multi-row statements. */
   static String batched(String url) {
-    return mariadb(url) ? url : url + "?reWriteBatchedInserts=true";
+    return mariadb(url)
+        ? url
+        : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+  }
+
+  /** Runs one statement on a connection of its own (no password). */
+  static void execute(String url, String user, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, null);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
   }
 
   /** The raw queue: schema {@code sluice_bench_raw}, table {@code q (id, payload)}. */

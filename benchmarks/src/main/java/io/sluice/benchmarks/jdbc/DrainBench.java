@@ -1,5 +1,7 @@
 package io.sluice.benchmarks.jdbc;
 
+import static io.sluice.benchmarks.jdbc.BenchSql.execute;
+
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
 import io.sluice.spi.Ack;
@@ -11,9 +13,6 @@ import io.sluice.spi.OutgoingMessage;
 import io.sluice.spi.StartRequest;
 import io.sluice.storage.jdbc.JdbcStorage;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +55,7 @@ public final class DrainBench {
     int sessions = args.length > 3 ? Integer.parseInt(args[3]) : 8;
     int ackSlice = args.length > 4 ? Integer.parseInt(args[4]) : 250;
     byte[] payload = new byte[256];
-    PgCpu cpu;
-    try (Connection c = DriverManager.getConnection(url, user, null)) {
-      cpu = PgCpu.of(c);
-    }
+    PgCpu cpu = PgCpu.of(url, user);
     RawCeilings raw = new RawCeilings(url, user, null);
     raw.reset();
     raw.insert(4, messages / 4 / 100, payload);
@@ -159,13 +155,6 @@ public final class DrainBench {
       }
     }
     return done;
-  }
-
-  private static void execute(String url, String user, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, user, null);
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
   }
 
   private static void print(String what, double rate, double cpuMicrosPerMessage) {

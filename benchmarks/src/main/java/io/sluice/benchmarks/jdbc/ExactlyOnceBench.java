@@ -1,5 +1,7 @@
 package io.sluice.benchmarks.jdbc;
 
+import static io.sluice.benchmarks.jdbc.BenchSql.execute;
+
 import io.sluice.Sluice;
 import io.sluice.api.Delivery;
 import io.sluice.api.Message;
@@ -67,10 +69,7 @@ public final class ExactlyOnceBench {
     int concurrency = args.length > 4 ? Integer.parseInt(args[4]) : 8;
     int singleMessages = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
     byte[] payload = new byte[256];
-    PgCpu cpu;
-    try (Connection c = DriverManager.getConnection(url, user, null)) {
-      cpu = PgCpu.of(c);
-    }
+    PgCpu cpu = PgCpu.of(url, user);
 
     RawCeilings raw = new RawCeilings(url, user, null);
     raw.reset();
@@ -266,13 +265,6 @@ public final class ExactlyOnceBench {
         ResultSet r = s.executeQuery("SELECT count(*) FROM " + EFFECTS)) {
       r.next();
       return r.getLong(1);
-    }
-  }
-
-  private static void execute(String url, String user, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, user, null);
-        Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 

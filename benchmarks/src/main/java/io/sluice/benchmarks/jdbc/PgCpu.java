@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +23,13 @@ final class PgCpu {
 
   private PgCpu(long postmaster) {
     this.postmaster = postmaster;
+  }
+
+  /** The server at {@code url}, connected to once as {@code user} (no password). */
+  static PgCpu of(String url, String user) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, null)) {
+      return of(c);
+    }
   }
 
   /** The server of {@code c}, or one whose {@link #seconds()} is NaN when it is not local. */

@@ -1,5 +1,7 @@
 package io.sluice.benchmarks.jdbc;
 
+import static io.sluice.benchmarks.jdbc.BenchSql.execute;
+
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
 import io.sluice.spi.Ack;
@@ -61,12 +63,8 @@ public final class ScaleOut {
     int messages = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int batch = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-    PgCpu cpu;
-    try (Connection c = DriverManager.getConnection(url, user, null);
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-      cpu = PgCpu.of(c);
-    }
+    execute(url, user, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    PgCpu cpu = PgCpu.of(url, user);
     try (JdbcStorage store = open(url, user, 4)) {
       store.createTopic("work", TopicConfig.partitions(8));
       byte[] payload = new byte[256];
@@ -338,13 +336,6 @@ public final class ScaleOut {
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {
       return 0; // the table does not exist yet
-    }
-  }
-
-  private static void execute(String url, String user, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, user, null);
-        Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 }
