@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -233,48 +234,33 @@ public final class Engine implements AutoCloseable {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    if (db.dialect().arrayAck() && ids.stream().map(DeliveryId::topic).distinct().count() == 1) {
-      return db.tx(
-          "markStarted",
-          h -> {
-            genericPlan(h);
-            return leases.markStarted(h, group, ids, db.now());
-          });
-    }
-    return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    return settle("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
   }
 
-  /**
-   * Acks: one statement when it can be (PostgreSQL, one topic, no processed keys; planned
-   * generically), else several; one transaction either way.
-   */
+  /** Acks in one transaction (one statement per topic where the dialect has array statements). */
   public BatchResult ack(String group, List<Ack> acks) {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    boolean single =
-        db.dialect().arrayAck()
-            && acks.stream().allMatch(a -> a.processedKey() == null)
-            && acks.stream().map(a -> a.delivery().topic()).distinct().count() == 1;
-    if (single) {
-      return db.tx(
-          "ack",
-          h -> {
-            genericPlan(h);
-            return committer.ack(h, group, acks, db.now());
-          });
-    }
-    return db.tx("ack", h -> committer.ack(h, group, acks, db.now()));
+    return settle("ack", h -> committer.ack(h, group, acks, db.now()));
   }
 
   /**
-   * Lets PostgreSQL plan the one-statement ack and start mark once per connection instead of per
-   * call (their arrays make it prefer a custom plan, about 1 ms of server CPU each time, as long as
-   * the statement itself): {@code SET LOCAL plan_cache_mode = force_generic_plan}, for this
-   * transaction only.
+   * Runs an ack or start mark in one transaction. Where they are array statements (PostgreSQL), the
+   * transaction first sets {@code plan_cache_mode = force_generic_plan} for itself ({@code SET
+   * LOCAL}): their arrays made PostgreSQL plan them anew for every call (about 1 ms of server CPU
+   * each, as long as the statement itself), where the generic plan is built once per connection.
    */
-  private void genericPlan(Handle h) {
-    h.execute(db.sql().get("plan_generic"));
+  private BatchResult settle(String what, Function<Handle, BatchResult> work) {
+    boolean arrays = db.dialect().arrayAck();
+    return db.tx(
+        what,
+        h -> {
+          if (arrays) {
+            h.execute(db.sql().get("plan_generic"));
+          }
+          return work.apply(h);
+        });
   }
 
   /** Reads a partition's log. */
