@@ -30,9 +30,12 @@ import java.util.Locale;
  *       sessions} threads, each looping claim(1,000), one markStarted of the batch, acks of it in
  *       slices of {@code ackSlice} (the runtime acks what finished while the previous call ran);
  *   <li>runtime: the same messages in another topic, drained by one consumer group of the runtime
- *       (mq-consumer) with a no-op handler and automatic acks, settings as in {@code EndToEnd
- *       drain}: concurrency 256, prefetch 2,048, claims of 1,000, poll 1 ms (system properties
- *       {@code drain.concurrency} and {@code drain.prefetch} change the first two).
+ *       (mq-consumer) with a no-op handler and automatic acks: prefetch 2,048, claims of 1,000,
+ *       poll 1 ms, once per concurrency in the system property {@code drain.concurrency} (a comma
+ *       list, default {@code 256,2048}; each drains a topic of its own). A member marks only
+ *       deliveries that have a free handler slot, so its concurrency bounds a start-mark batch: 256
+ *       slots give about 7 {@code markStarted} statements per 1,000 messages with a no-op handler,
+ *       2,048 about 1. System property {@code drain.prefetch} changes the prefetch.
  * </ol>
  *
  * <pre>
@@ -73,8 +76,7 @@ public final class DrainBench {
             .build();
     double spiRate;
     double spiCpu;
-    double rtRate;
-    double rtCpu;
+    List<double[]> runtime = new ArrayList<>();
     try (JdbcStorage store = JdbcStorage.create(BenchSql.batched(url), user, null, config)) {
       store.createTopic("bench", TopicConfig.partitions(8));
       List<OutgoingMessage> batch = new ArrayList<>(1_000);
@@ -88,44 +90,57 @@ public final class DrainBench {
       c0 = cpu.seconds();
       spiRate = Parallel.rate(sessions, () -> drain(store, ackSlice));
       spiCpu = (cpu.seconds() - c0) / messages * 1e6;
-      store.createTopic("bench-rt", TopicConfig.partitions(8));
-      for (int i = 0; i < messages; i += 1_000) {
-        store.append("bench-rt", batch);
+      for (int concurrency : concurrencies()) {
+        String topic = "bench-rt-" + concurrency;
+        store.createTopic(topic, TopicConfig.partitions(8));
+        for (int i = 0; i < messages; i += 1_000) {
+          store.append(topic, batch);
+        }
+        execute(url, user, BenchSql.analyze(url, SCHEMA + ".mq_messages"));
+        c0 = cpu.seconds();
+        double rate = runtime(store, topic, concurrency, messages);
+        runtime.add(new double[] {concurrency, rate, (cpu.seconds() - c0) / messages * 1e6});
       }
-      execute(url, user, BenchSql.analyze(url, SCHEMA + ".mq_messages"));
-      c0 = cpu.seconds();
-      rtRate = runtime(store, messages);
-      rtCpu = (cpu.seconds() - c0) / messages * 1e6;
     }
     print("raw DELETE..SKIP LOCKED LIMIT 100, " + sessions + " sessions", rawRate, rawCpu);
     print(
         "SPI claim(1000)+markStarted+ack/" + ackSlice + ", " + sessions + " threads",
         spiRate,
         spiCpu);
-    print("runtime drain (1 group, no-op handler, auto ack)", rtRate, rtCpu);
-    System.out.printf(
-        Locale.ROOT,
-        "SPI / raw: %.2f; runtime / raw: %.2f (target >= 0.8)%n",
-        spiRate / rawRate,
-        rtRate / rawRate);
+    System.out.printf(Locale.ROOT, "SPI / raw: %.2f%n", spiRate / rawRate);
+    for (double[] r : runtime) {
+      print(
+          String.format(Locale.ROOT, "runtime drain (1 member, concurrency %.0f, auto ack)", r[0]),
+          r[1],
+          r[2]);
+      System.out.printf(Locale.ROOT, "  runtime / raw: %.2f (target >= 0.8)%n", r[1] / rawRate);
+    }
   }
 
-  /** Drains topic bench-rt with one runtime consumer group; msg/s until its lag is 0. */
-  private static double runtime(JdbcStorage store, int messages) {
+  private static List<Integer> concurrencies() {
+    List<Integer> values = new ArrayList<>();
+    for (String v : System.getProperty("drain.concurrency", "256,2048").split(",")) {
+      values.add(Integer.parseInt(v.trim()));
+    }
+    return values;
+  }
+
+  /** Drains {@code topic} with one runtime consumer group; msg/s until its lag is 0. */
+  private static double runtime(JdbcStorage store, String topic, int concurrency, int messages) {
     try (io.sluice.Sluice sluice =
         io.sluice.Sluice.builder().storage(store).closeStorage(false).build()) {
       long start = System.nanoTime();
       io.sluice.consumer.ConsumerGroup g =
           sluice
-              .consumer("rt")
-              .subscribe("bench-rt")
-              .concurrency(Integer.getInteger("drain.concurrency", 256))
+              .consumer("rt-" + concurrency)
+              .subscribe(topic)
+              .concurrency(concurrency)
               .prefetch(Integer.getInteger("drain.prefetch", 2_048))
               .batchSize(1_000)
               .pollInterval(Duration.ofMillis(1))
               .handler(d -> {})
               .start();
-      while (sluice.admin().lag("rt", "bench-rt") > 0) {
+      while (sluice.admin().lag("rt-" + concurrency, topic) > 0) {
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
