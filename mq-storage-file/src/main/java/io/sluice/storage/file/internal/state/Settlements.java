@@ -138,23 +138,7 @@ public final class Settlements {
       Changes changes = new Changes(g);
       g.lock.lock();
       try {
-        Finder find = new Finder(g, state.nowMicros());
-        for (DeliveryId id : t.getValue()) {
-          LeaseRun r = find.find(id);
-          Entry e = find.entry;
-          if (e == null && r == null) {
-            rejected.add(id);
-            continue;
-          }
-          if (e != null && !e.started) {
-            e.started = true;
-            e.attempts++;
-            changes.entry(id.partition(), e.persisted());
-          } else if (r != null && r.start(id.offset())) {
-            changes.started(id.partition(), r, id.offset());
-          }
-          applied++;
-        }
+        applied += start(new Finder(g, state.nowMicros()), t.getValue(), changes, rejected);
         if (!changes.isEmpty()) {
           state.write(changes.records());
         }
@@ -166,6 +150,36 @@ public final class Settlements {
       state.awaitForce();
     }
     return new BatchResult(applied, rejected);
+  }
+
+  /**
+   * Marks each current grant of {@code ids} started, noting the change; the others go to {@code
+   * rejected}. Returns how many were current. The loops over a call's ids are methods of their own
+   * (here and in {@link #ack}): the JIT compiles each small, instead of compiling the journal write
+   * and the lock into one large on-stack replacement of the public method, which it had to redo
+   * (about a second of compiler time on two cores) whenever a branch seen for the first time
+   * deoptimized it.
+   */
+  private static int start(
+      Finder find, List<DeliveryId> ids, Changes changes, List<DeliveryId> rejected) {
+    int applied = 0;
+    for (DeliveryId id : ids) {
+      LeaseRun r = find.find(id);
+      Entry e = find.entry;
+      if (e == null && r == null) {
+        rejected.add(id);
+        continue;
+      }
+      if (e != null && !e.started) {
+        e.started = true;
+        e.attempts++;
+        changes.entry(id.partition(), e.persisted());
+      } else if (r != null && r.start(id.offset())) {
+        changes.started(id.partition(), r, id.offset());
+      }
+      applied++;
+    }
+    return applied;
   }
 
   /**
@@ -186,16 +200,7 @@ public final class Settlements {
       g.lock.lock();
       try {
         long now = state.nowMicros();
-        Finder find = new Finder(g, now);
-        for (Ack a : t.getValue()) {
-          DeliveryId id = a.delivery();
-          if (!complete(find, id)) {
-            rejected.add(id);
-            continue;
-          }
-          changes.done(id.partition(), id.offset(), a.processedKey(), now);
-          applied++;
-        }
+        applied += complete(new Finder(g, now), t.getValue(), changes, rejected, now);
         if (!changes.isEmpty()) {
           List<StateRecord> records = changes.records();
           long position = state.write(records);
@@ -209,6 +214,25 @@ public final class Settlements {
       state.awaitForce();
     }
     return new BatchResult(applied, rejected);
+  }
+
+  /**
+   * Marks each current grant of {@code acks} done, noting the change; the others go to {@code
+   * rejected}. Returns how many were current.
+   */
+  private static int complete(
+      Finder find, List<Ack> acks, Changes changes, List<DeliveryId> rejected, long now) {
+    int applied = 0;
+    for (Ack a : acks) {
+      DeliveryId id = a.delivery();
+      if (!complete(find, id)) {
+        rejected.add(id);
+        continue;
+      }
+      changes.done(id.partition(), id.offset(), a.processedKey(), now);
+      applied++;
+    }
+    return applied;
   }
 
   /** Marks the current grant named by {@code id} done; false if it is not current. */
