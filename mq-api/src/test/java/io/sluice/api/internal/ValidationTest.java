@@ -201,6 +201,26 @@ class ValidationTest {
   }
 
   @Test
+  void instantBoundsHoldToTheNanosecond() {
+    Instant max = Validation.MAX_INSTANT;
+    assertThatThrownBy(() -> Validation.instant("t", Instant.EPOCH.minusNanos(1)))
+        .isInstanceOf(InvalidMessageException.class);
+    assertThat(Validation.instant("t", Instant.EPOCH.plusNanos(1)))
+        .isEqualTo(Instant.EPOCH.plusNanos(1));
+    assertThat(Validation.instant("t", max.minusNanos(1))).isEqualTo(max.minusNanos(1));
+    assertThat(Validation.instant("t", Instant.ofEpochSecond(max.getEpochSecond())))
+        .isEqualTo(Instant.ofEpochSecond(max.getEpochSecond()));
+    assertThatThrownBy(
+            () -> Validation.instant("t", Instant.ofEpochSecond(max.getEpochSecond(), 999_999_999)))
+        .isInstanceOf(InvalidMessageException.class);
+    assertThatThrownBy(
+            () -> Validation.instant("t", Instant.ofEpochSecond(max.getEpochSecond() + 1)))
+        .isInstanceOf(InvalidMessageException.class);
+    assertThatThrownBy(() -> Validation.instant("t", Instant.MAX))
+        .isInstanceOf(InvalidMessageException.class);
+  }
+
+  @Test
   void numbersAndDurations() {
     assertThat(Validation.partitions(1)).isEqualTo(1);
     assertThat(Validation.partitions(4096)).isEqualTo(4096);
