@@ -183,15 +183,23 @@ final class Dispatcher {
       for (DeliveryTask t : tasks) {
         ready.add(t);
       }
-      if (mayMark(0)) {
-        wakeOne();
-      }
-      if (filler != null) {
-        fill.signal(); // a filling batch marks them itself if no one else does
-      }
+      wakeMarker();
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Ready deliveries wait or a slot came free: a worker is woken to mark them if it may, and a
+   * filling batch marks them itself if no one else does. Lock held.
+   */
+  private void wakeMarker() {
+    if (mayMark(0)) {
+      wakeOne();
+    }
+    if (filler != null) {
+      fill.signal();
     }
   }
 
@@ -509,12 +517,7 @@ final class Dispatcher {
       running--;
       workers.removeIf(w -> w.thread == runner);
       leave(t);
-      if (mayMark(0)) {
-        wakeOne();
-      }
-      if (filler != null) {
-        fill.signal(); // a filling batch marks them itself if no one else does
-      }
+      wakeMarker();
       return true;
     } finally {
       lock.unlock();
