@@ -68,18 +68,6 @@ public final class Settlements {
   }
 
   /**
-   * The group's state on one topic of {@link #idsByTopic}; null, with its ids rejected, if none.
-   */
-  private GroupTopic existingOrReject(
-      String group, Map.Entry<String, List<DeliveryId>> topicIds, List<DeliveryId> rejected) {
-    GroupTopic g = state.existing(group, topicIds.getKey());
-    if (g == null) {
-      rejected.addAll(topicIds.getValue());
-    }
-    return g;
-  }
-
-  /**
    * Finds the current grant a delivery id names, for one call over many ids: consecutive ids of a
    * claim usually fall in the same partition and lease run, so the last cursor and run found are
    * tried first (a run holds an offset only as a live member with its token, so a run found before
@@ -142,8 +130,9 @@ public final class Settlements {
     int applied = 0;
     List<DeliveryId> rejected = new ArrayList<>();
     for (Map.Entry<String, List<DeliveryId>> t : idsByTopic(ids).entrySet()) {
-      GroupTopic g = existingOrReject(group, t, rejected);
+      GroupTopic g = state.existing(group, t.getKey());
       if (g == null) {
+        rejected.addAll(t.getValue());
         continue;
       }
       Changes changes = new Changes(g);
@@ -331,8 +320,9 @@ public final class Settlements {
     int applied = 0;
     List<DeliveryId> rejected = new ArrayList<>();
     for (Map.Entry<String, List<DeliveryId>> t : idsByTopic(ids).entrySet()) {
-      GroupTopic g = existingOrReject(group, t, rejected);
+      GroupTopic g = state.existing(group, t.getKey());
       if (g == null) {
+        rejected.addAll(t.getValue());
         continue;
       }
       g.lock.lock();
