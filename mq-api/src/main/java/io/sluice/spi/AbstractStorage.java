@@ -119,6 +119,34 @@ public abstract class AbstractStorage implements Storage {
     }
   }
 
+  /** A backend call, which may throw the caller's own exception type. */
+  @FunctionalInterface
+  private interface BackendCall<R, X extends Exception> {
+    R run() throws X;
+  }
+
+  /**
+   * Steps 2 and 3 of every public method: refuses the call once closed, runs {@code op}, and
+   * reports its failure as {@link #failure} says.
+   */
+  private <R, X extends Exception> R call(BackendCall<R, X> op) throws X {
+    checkOpen();
+    try {
+      return op.run();
+    } catch (RuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  /** {@link #call} for a backend method without a result. */
+  private void run(Runnable op) {
+    call(
+        () -> {
+          op.run();
+          return null;
+        });
+  }
+
   private RuntimeException failure(RuntimeException e) {
     if (closed.get() && !(e instanceof StorageClosedException)) {
       StorageClosedException c = new StorageClosedException(describe());
@@ -134,45 +162,25 @@ public abstract class AbstractStorage implements Storage {
   public final TopicInfo createTopic(String topic, TopicConfig config) {
     Validation.topic(topic);
     Validation.required("config", config);
-    checkOpen();
-    try {
-      return doCreateTopic(topic, config);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doCreateTopic(topic, config));
   }
 
   @Override
   public final TopicInfo growPartitions(String topic, int partitions) {
     Validation.topic(topic);
     Validation.partitions(partitions);
-    checkOpen();
-    try {
-      return doGrowPartitions(topic, partitions);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doGrowPartitions(topic, partitions));
   }
 
   @Override
   public final TopicInfo describeTopic(String topic) {
     Validation.topic(topic);
-    checkOpen();
-    try {
-      return doDescribeTopic(topic);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doDescribeTopic(topic));
   }
 
   @Override
   public final List<TopicInfo> listTopics() {
-    checkOpen();
-    try {
-      return doListTopics();
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(this::doListTopics);
   }
 
   // --------------------------------------------------------------------------------------- produce
@@ -180,13 +188,7 @@ public abstract class AbstractStorage implements Storage {
   @Override
   public final List<Receipt> append(AppendRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    List<Receipt> receipts;
-    try {
-      receipts = doAppend(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    List<Receipt> receipts = call(() -> doAppend(request));
     if (!receipts.isEmpty()) {
       watchers.appended(request.topic());
     }
@@ -196,24 +198,14 @@ public abstract class AbstractStorage implements Storage {
   @Override
   public final List<StoredMessage> read(ReadRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doRead(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doRead(request));
   }
 
   @Override
   public final long offsetFor(String topic, int partition, Position position) {
     Validation.topic(topic);
     Validation.required("position", position);
-    checkOpen();
-    try {
-      return doOffsetFor(topic, partition, position);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doOffsetFor(topic, partition, position));
   }
 
   // ------------------------------------------------------------------------------------ consuming
@@ -221,45 +213,25 @@ public abstract class AbstractStorage implements Storage {
   @Override
   public final List<Lease> claim(ClaimRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doClaim(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doClaim(request));
   }
 
   @Override
   public final BatchResult markStarted(StartRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doMarkStarted(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doMarkStarted(request));
   }
 
   @Override
   public final BatchResult ack(AckRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doAck(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doAck(request));
   }
 
   @Override
   public final void release(ReleaseRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      doRelease(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    run(() -> doRelease(request));
     if (request.delay().isZero()) {
       watchers.appended(request.delivery().topic());
     }
@@ -268,24 +240,13 @@ public abstract class AbstractStorage implements Storage {
   @Override
   public final BatchResult extendLeases(ExtendRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doExtendLeases(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doExtendLeases(request));
   }
 
   @Override
   public final Receipt deadLetter(DeadLetterRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    Receipt receipt;
-    try {
-      receipt = doDeadLetter(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    Receipt receipt = call(() -> doDeadLetter(request));
     watchers.appended(request.deadLetterTopic());
     return receipt;
   }
@@ -295,12 +256,7 @@ public abstract class AbstractStorage implements Storage {
       AckRequest request, TransactionalWork<R, X> work) throws X {
     Validation.required("request", request);
     Validation.required("work", work);
-    checkOpen();
-    try {
-      return doInTransaction(request, work);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doInTransaction(request, work));
   }
 
   // --------------------------------------------------------------------------------------- offsets
@@ -308,35 +264,20 @@ public abstract class AbstractStorage implements Storage {
   @Override
   public final long seek(SeekRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      return doSeek(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doSeek(request));
   }
 
   @Override
   public final List<GroupPartition> groupState(String group, String topic) {
     Validation.group(group);
     Validation.topic(topic);
-    checkOpen();
-    try {
-      return doGroupState(group, topic);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doGroupState(group, topic));
   }
 
   @Override
   public final List<String> listGroups(String topic) {
     Validation.topic(topic);
-    checkOpen();
-    try {
-      return doListGroups(topic);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doListGroups(topic));
   }
 
   @Override
@@ -344,23 +285,13 @@ public abstract class AbstractStorage implements Storage {
     Validation.group(group);
     Validation.topic(topic);
     Validation.idempotencyKey(processedKey);
-    checkOpen();
-    try {
-      return doIsProcessed(group, topic, processedKey);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doIsProcessed(group, topic, processedKey));
   }
 
   @Override
   public final void pause(PauseRequest request) {
     Validation.required("request", request);
-    checkOpen();
-    try {
-      doPause(request);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    run(() -> doPause(request));
     if (!request.paused()) {
       if (request.topic() != null) {
         watchers.appended(request.topic());
@@ -376,24 +307,14 @@ public abstract class AbstractStorage implements Storage {
     if (topic != null) {
       Validation.topic(topic);
     }
-    checkOpen();
-    try {
-      return doIsPaused(group, topic);
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(() -> doIsPaused(group, topic));
   }
 
   // ------------------------------------------------------------------------------------- retention
 
   @Override
   public final long enforceRetention() {
-    checkOpen();
-    try {
-      return doEnforceRetention();
-    } catch (RuntimeException e) {
-      throw failure(e);
-    }
+    return call(this::doEnforceRetention);
   }
 
   // -------------------------------------------------------------------------------- notifications

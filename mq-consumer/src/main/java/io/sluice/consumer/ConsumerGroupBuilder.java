@@ -58,17 +58,18 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
 
   /** The handler, acknowledged automatically unless {@link #manualAck()} is set. */
   public ConsumerGroupBuilder handler(MessageHandler handler) {
-    Validation.required("handler", handler);
-    clearHandlers();
-    this.handler = handler;
+    this.handler = replacingHandlers(handler);
     return this;
   }
 
-  private void clearHandlers() {
-    handler = null;
+  /** Checks {@code handler} and clears every handler set before; returns it, to be set. */
+  private <H> H replacingHandlers(H handler) {
+    Validation.required("handler", handler);
+    this.handler = null;
     transactionalHandler = null;
     batchHandler = null;
     transactionalBatchHandler = null;
+    return handler;
   }
 
   /**
@@ -76,9 +77,7 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
    * BatchHandler} for acks, failures and ordering). Replaces any handler set before.
    */
   public ConsumerGroupBuilder batchHandler(BatchHandler handler) {
-    Validation.required("handler", handler);
-    clearHandlers();
-    this.batchHandler = handler;
+    this.batchHandler = replacingHandlers(handler);
     return this;
   }
 
@@ -88,9 +87,7 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
    * TransactionalBatchHandler}). Implies automatic acks. Replaces any handler set before.
    */
   public ConsumerGroupBuilder transactionalBatchHandler(TransactionalBatchHandler handler) {
-    Validation.required("handler", handler);
-    clearHandlers();
-    this.transactionalBatchHandler = handler;
+    this.transactionalBatchHandler = replacingHandlers(handler);
     return this;
   }
 
@@ -99,9 +96,7 @@ public final class ConsumerGroupBuilder extends GroupOptions<ConsumerGroupBuilde
    * the JDBC backend). Implies automatic acks.
    */
   public ConsumerGroupBuilder transactionalHandler(TransactionalHandler handler) {
-    Validation.required("handler", handler);
-    clearHandlers();
-    this.transactionalHandler = handler;
+    this.transactionalHandler = replacingHandlers(handler);
     return this;
   }
 

@@ -13,7 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,44 +112,64 @@ final class Dispatcher {
     @Override
     public void run() {
       if (batch != null) {
-        runBatches();
-        return;
-      }
-      DeliveryTask done = null;
-      while (true) {
-        DeliveryTask t = next(this, done);
-        if (t == null) {
-          return;
-        }
-        try {
-          t.run();
-        } catch (Throwable e) {
-          LOG.error("group {}: unexpected failure handling {}", t.group(), t, e);
-        }
-        if (Thread.currentThread().isInterrupted()) {
-          Thread.interrupted(); // an interrupt meant for the handler ends with it
-        }
-        done = t;
+        serve(Dispatcher.this::nextBatch, this::handleBatch);
+      } else {
+        serve(Dispatcher.this::next, this::handle);
       }
     }
 
-    private void runBatches() {
-      List<DeliveryTask> done = null;
+    /** Handles what {@code next} gives, one piece after another, until it gives null. */
+    private <T> void serve(BiFunction<Worker, T, T> next, Consumer<T> handle) {
+      T done = null;
       while (true) {
-        List<DeliveryTask> b = nextBatch(this, done);
-        if (b == null) {
+        T work = next.apply(this, done);
+        if (work == null) {
           return;
         }
-        try {
-          batch.run(b, batchMember);
-        } catch (Throwable e) {
-          LOG.error("group {}: unexpected failure handling a batch of {}", b.get(0).group(), b, e);
-        }
+        handle.accept(work);
         if (Thread.currentThread().isInterrupted()) {
           Thread.interrupted(); // an interrupt meant for the handler ends with it
         }
-        done = b;
+        done = work;
       }
+    }
+
+    private void handle(DeliveryTask t) {
+      try {
+        t.run();
+      } catch (Throwable e) {
+        LOG.error("group {}: unexpected failure handling {}", t.group(), t, e);
+      }
+    }
+
+    private void handleBatch(List<DeliveryTask> b) {
+      try {
+        batch.run(b, batchMember);
+      } catch (Throwable e) {
+        LOG.error("group {}: unexpected failure handling a batch of {}", b.get(0).group(), b, e);
+      }
+    }
+
+    /**
+     * The first started delivery, now running, or null; wakes the next worker while more wait. Lock
+     * held.
+     */
+    private DeliveryTask takeStarted() {
+      DeliveryTask t = started.poll();
+      if (t != null) {
+        running++;
+        if (!started.isEmpty()) {
+          wakeOne();
+        }
+      }
+      return t;
+    }
+
+    /**
+     * A batch of the started deliveries ({@link #fillBatch}), or null when none waits. Lock held.
+     */
+    private List<DeliveryTask> takeBatch() {
+      return started.isEmpty() ? null : fillBatch(this);
     }
   }
 
@@ -160,15 +183,23 @@ final class Dispatcher {
       for (DeliveryTask t : tasks) {
         ready.add(t);
       }
-      if (mayMark(0)) {
-        wakeOne();
-      }
-      if (filler != null) {
-        fill.signal(); // a filling batch marks them itself if no one else does
-      }
+      wakeMarker();
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Ready deliveries wait or a slot came free: a worker is woken to mark them if it may, and a
+   * filling batch marks them itself if no one else does. Lock held.
+   */
+  private void wakeMarker() {
+    if (mayMark(0)) {
+      wakeOne();
+    }
+    if (filler != null) {
+      fill.signal();
     }
   }
 
@@ -217,32 +248,36 @@ final class Dispatcher {
       if (done != null && !finished(done)) {
         return null; // replaced while its handler overran; it no longer counts
       }
-      while (true) {
-        if (w.woken) {
-          w.woken = false;
-          waking = false;
-        }
-        if (closing) {
-          workers.remove(w);
-          quiet.signalAll();
-          return null;
-        }
-        DeliveryTask t = started.poll();
-        if (t != null) {
-          running++;
-          if (!started.isEmpty()) {
-            wakeOne();
-          }
-          return t;
-        }
-        if (mayMark(0)) {
-          markRounds();
-          continue;
-        }
-        waitIdle(w);
-      }
+      return awaitWork(w, Worker::takeStarted);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * What {@code take} gives the worker from the started deliveries, marking ready ones itself and
+   * parking while there is none; null once closing (the worker then exits). Lock held.
+   */
+  private <T> T awaitWork(Worker w, Function<Worker, T> take) {
+    while (true) {
+      if (w.woken) {
+        w.woken = false;
+        waking = false;
+      }
+      if (closing) {
+        workers.remove(w);
+        quiet.signalAll();
+        return null;
+      }
+      T work = take.apply(w);
+      if (work != null) {
+        return work;
+      }
+      if (mayMark(0)) {
+        markRounds();
+        continue;
+      }
+      waitIdle(w);
     }
   }
 
@@ -351,25 +386,7 @@ final class Dispatcher {
       if (done != null && !finishedAll(done)) {
         return null; // replaced while its handler overran; it no longer counts
       }
-      while (true) {
-        if (w.woken) {
-          w.woken = false;
-          waking = false;
-        }
-        if (closing) {
-          workers.remove(w);
-          quiet.signalAll();
-          return null;
-        }
-        if (!started.isEmpty()) {
-          return fillBatch(w);
-        }
-        if (mayMark(0)) {
-          markRounds();
-          continue;
-        }
-        waitIdle(w);
-      }
+      return awaitWork(w, Worker::takeBatch);
     } finally {
       lock.unlock();
     }
@@ -500,12 +517,7 @@ final class Dispatcher {
       running--;
       workers.removeIf(w -> w.thread == runner);
       leave(t);
-      if (mayMark(0)) {
-        wakeOne();
-      }
-      if (filler != null) {
-        fill.signal(); // a filling batch marks them itself if no one else does
-      }
+      wakeMarker();
       return true;
     } finally {
       lock.unlock();

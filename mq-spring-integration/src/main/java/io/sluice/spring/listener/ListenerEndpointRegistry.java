@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -106,32 +107,17 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
 
   /** The ids of every registered listener, in registration order. */
   public List<String> ids() {
-    lock.lock();
-    try {
-      return List.copyOf(endpoints.keySet());
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> List.copyOf(endpoints.keySet()));
   }
 
   /** The listener with this id, if registered. */
   public Optional<ListenerEndpoint> endpoint(String id) {
-    lock.lock();
-    try {
-      return Optional.ofNullable(endpoints.get(id));
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> Optional.ofNullable(endpoints.get(id)));
   }
 
   /** The running consumer group member of a listener, if it is running. */
   public Optional<ConsumerGroup> group(String id) {
-    lock.lock();
-    try {
-      return Optional.ofNullable(running.get(id));
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> Optional.ofNullable(running.get(id)));
   }
 
   /**
@@ -159,30 +145,23 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
   /** The listener's state: running, paused, stopped, or failed. */
   public ListenerState state(String id) {
     require(id);
-    lock.lock();
-    try {
-      ConsumerGroup group = running.get(id);
-      if (group == null) {
-        return failures.containsKey(id) ? ListenerState.FAILED : ListenerState.STOPPED;
-      }
-      if (!group.isRunning()) {
-        return ListenerState.FAILED; // closed without the registry asking
-      }
-      return group.isPaused() ? ListenerState.PAUSED : ListenerState.RUNNING;
-    } finally {
-      lock.unlock();
-    }
+    return locked(
+        () -> {
+          ConsumerGroup group = running.get(id);
+          if (group == null) {
+            return failures.containsKey(id) ? ListenerState.FAILED : ListenerState.STOPPED;
+          }
+          if (!group.isRunning()) {
+            return ListenerState.FAILED; // closed without the registry asking
+          }
+          return group.isPaused() ? ListenerState.PAUSED : ListenerState.RUNNING;
+        });
   }
 
   /** Why the listener's last start failed, if it did and has not started or stopped since. */
   public Optional<RuntimeException> failure(String id) {
     require(id);
-    lock.lock();
-    try {
-      return Optional.ofNullable(failures.get(id));
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> Optional.ofNullable(failures.get(id)));
   }
 
   /** Stops one listener, waiting up to the shutdown timeout for its running handlers. */
@@ -221,6 +200,16 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
   public boolean isPaused(String id) {
     require(id);
     return group(id).map(ConsumerGroup::isPaused).orElse(false);
+  }
+
+  /** What {@code read} returns, read under the registry's lock. */
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private ConsumerGroup runningGroup(String id) {
@@ -339,12 +328,7 @@ public final class ListenerEndpointRegistry implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    lock.lock();
-    try {
-      return started;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> started);
   }
 
   @Override

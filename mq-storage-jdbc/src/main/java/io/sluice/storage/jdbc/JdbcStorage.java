@@ -30,6 +30,7 @@ import io.sluice.storage.jdbc.internal.Engine;
 import io.sluice.storage.jdbc.internal.PoolFactory;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -108,6 +109,16 @@ public final class JdbcStorage extends AbstractStorage {
 
   private <R> R tx(String what, Function<Handle, R> work) {
     return engine.db().tx(what, work);
+  }
+
+  /** {@link #tx} for work without a result. */
+  private void txRun(String what, Consumer<Handle> work) {
+    tx(
+        what,
+        h -> {
+          work.accept(h);
+          return null;
+        });
   }
 
   private Instant now() {
@@ -213,12 +224,7 @@ public final class JdbcStorage extends AbstractStorage {
 
   @Override
   protected void doRelease(ReleaseRequest request) {
-    tx(
-        "release",
-        h -> {
-          engine.leases().release(h, request, now());
-          return null;
-        });
+    txRun("release", h -> engine.leases().release(h, request, now()));
     if (request.delay().isZero()) {
       signal(request.delivery().topic());
     }
@@ -290,12 +296,7 @@ public final class JdbcStorage extends AbstractStorage {
 
   @Override
   protected void doPause(PauseRequest request) {
-    tx(
-        "pause",
-        h -> {
-          engine.pauses().apply(h, request, now());
-          return null;
-        });
+    txRun("pause", h -> engine.pauses().apply(h, request, now()));
     if (!request.paused()) {
       signal(request.topic() == null ? "*" : request.topic());
     }

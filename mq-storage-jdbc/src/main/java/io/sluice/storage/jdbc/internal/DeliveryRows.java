@@ -269,7 +269,7 @@ final class DeliveryRows {
    */
   List<Row> explode(Handle h, String group, int topicId, int partition, long start) {
     Row run = row(h, group, topicId, partition, start);
-    delete(h.prepareBatch(sql.get("delivery_delete_one")), group, topicId, run).execute();
+    addRow(h.prepareBatch(sql.get("delivery_delete_one")), group, topicId, run).execute();
     PreparedBatch insert = h.prepareBatch(sql.get("delivery_insert_single"));
     List<Row> singles = new ArrayList<>(run.span());
     for (int i = 0; i < run.span(); i++) {
@@ -352,13 +352,28 @@ final class DeliveryRows {
     return first;
   }
 
-  /** Adds a delete of the row to the batch. */
-  static PreparedBatch delete(PreparedBatch batch, String group, int topicId, Row r) {
+  /** Adds the row to a batch of a statement that names it by its key (a delete, a mark). */
+  static PreparedBatch addRow(PreparedBatch batch, String group, int topicId, Row r) {
     return batch
         .bind("group", group)
         .bind("topicId", topicId)
         .bind("partition", r.partition())
         .bind("offset", r.start())
         .add();
+  }
+
+  /** Adds the run row with its new {@code bits} to a batch of a statement that sets them. */
+  static PreparedBatch addRun(
+      PreparedBatch batch, String bits, String group, int topicId, Row run) {
+    return addRow(batch.bind("bits", bits), group, topicId, run);
+  }
+
+  /** Runs each batch that has rows. */
+  static void executeNonEmpty(PreparedBatch... batches) {
+    for (PreparedBatch b : batches) {
+      if (b.size() > 0) {
+        b.execute();
+      }
+    }
   }
 }

@@ -16,47 +16,69 @@ import java.time.ZoneOffset;
  * The SQL databases this backend supports, with what each can and cannot do. The SQL itself lives
  * in {@code .sql} files per dialect (see {@link Statements}); these flags only steer the few places
  * where the Java code has to choose, and the default methods say what differs besides SQL text
- * (identifier quoting, reading and writing instants, classifying errors). The defaults are
- * PostgreSQL's and H2's behaviour; {@link MariaDbDialect} overrides them.
+ * (identifier quoting, reading and writing instants, classifying errors). The defaults of the
+ * capability flags ({@link #fastPaths()} and the like) are off, as on H2: {@link PostgresDialect}
+ * turns on what PostgreSQL has. The other defaults are PostgreSQL's and H2's behaviour; {@link
+ * MariaDbDialect} overrides them.
  */
 public sealed interface Dialect permits PostgresDialect, H2Dialect, MariaDbDialect {
 
   /** The backend name reported in {@link io.sluice.spi.Capabilities#name()}. */
   String name();
 
-  /** The folder under {@code db/migration} with this dialect's Flyway migrations. */
-  String migrationFolder();
+  /**
+   * The folder under {@code db/migration} with this dialect's Flyway migrations: the one named
+   * after it.
+   */
+  default String migrationFolder() {
+    return name();
+  }
 
   /**
    * Whether {@code FOR UPDATE SKIP LOCKED} skips rows locked by other transactions without waiting
-   * (PostgreSQL; H2 since 2.2.220, with table-level differences documented in the README).
+   * (every supported database: PostgreSQL; MariaDB since 10.6; H2 since 2.2.220, with table-level
+   * differences documented in the README).
    */
-  boolean skipLocked();
+  default boolean skipLocked() {
+    return true;
+  }
+
+  // The PostgreSQL features below are off by default; PostgresDialect turns them on.
 
   /** Whether a failed statement aborts the whole transaction (PostgreSQL), not just itself (H2). */
-  boolean failedStatementAbortsTransaction();
+  default boolean failedStatementAbortsTransaction() {
+    return false;
+  }
 
   /**
    * Whether the single-statement fast paths exist (PostgreSQL data-modifying CTEs): unkeyed append
    * and unordered claim of new messages, each one auto-commit statement.
    */
-  boolean fastPaths();
+  default boolean fastPaths() {
+    return false;
+  }
 
   /** Whether a batch of acks is one {@code DELETE ... USING unnest(arrays)} statement. */
-  boolean arrayAck();
+  default boolean arrayAck() {
+    return false;
+  }
 
   /**
    * Whether stores on this database can wake each other across processes (PostgreSQL {@code
    * LISTEN/NOTIFY}: statements {@code notify} and {@code notify_in_transaction}, and a listening
    * connection); without it, other processes find new messages by polling.
    */
-  boolean notifications();
+  default boolean notifications() {
+    return false;
+  }
 
   /**
    * Whether {@code mq_messages.headers} holds JSON ({@code [[name, value], ...]}, readable in SQL;
    * PostgreSQL {@code jsonb}) rather than Sluice's binary encoding (H2). See {@link HeadersCodec}.
    */
-  boolean jsonHeaders();
+  default boolean jsonHeaders() {
+    return false;
+  }
 
   /**
    * Whether {@code offset_reserve} is one {@code UPDATE ... RETURNING} statement that returns the

@@ -9,39 +9,4 @@ public record H2Dialect() implements Dialect {
   public String name() {
     return "h2";
   }
-
-  @Override
-  public String migrationFolder() {
-    return "h2";
-  }
-
-  @Override
-  public boolean skipLocked() {
-    return true;
-  }
-
-  @Override
-  public boolean failedStatementAbortsTransaction() {
-    return false;
-  }
-
-  @Override
-  public boolean arrayAck() {
-    return false;
-  }
-
-  @Override
-  public boolean fastPaths() {
-    return false;
-  }
-
-  @Override
-  public boolean notifications() {
-    return false;
-  }
-
-  @Override
-  public boolean jsonHeaders() {
-    return false;
-  }
 }

@@ -119,30 +119,14 @@ public final class Leases {
       }
     }
     PreparedBatch single = h.prepareBatch(sql.get("delivery_mark_started"));
-    for (DeliveryRows.Row r : singles) {
-      single
-          .bind("group", group)
-          .bind("topicId", topicId)
-          .bind("partition", r.partition())
-          .bind("offset", r.start())
-          .add();
-    }
+    singles.forEach(r -> DeliveryRows.addRow(single, group, topicId, r));
     PreparedBatch run = h.prepareBatch(sql.get("run_set_started"));
     for (Map.Entry<DeliveryRows.Row, Set<Integer>> e : runs.entrySet()) {
       DeliveryRows.Row r = e.getKey();
-      run.bind("bits", Bits.with(r.startedBits(), r.span(), e.getValue()))
-          .bind("group", group)
-          .bind("topicId", topicId)
-          .bind("partition", r.partition())
-          .bind("offset", r.start())
-          .add();
+      String bits = Bits.with(r.startedBits(), r.span(), e.getValue());
+      DeliveryRows.addRun(run, bits, group, topicId, r);
     }
-    if (single.size() > 0) {
-      single.execute();
-    }
-    if (run.size() > 0) {
-      run.execute();
-    }
+    DeliveryRows.executeNonEmpty(single, run);
     return applied;
   }
 

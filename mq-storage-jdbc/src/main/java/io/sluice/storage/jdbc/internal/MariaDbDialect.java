@@ -32,6 +32,7 @@ import java.util.Set;
  *       like PostgreSQL's serialization failures; duplicate key (1062) is a unique violation;
  *       SQLState 08xxx and the server-gone codes (1053, 1152, 1927, 2006, 2013) are a lost
  *       connection.
+ *   <li>A failed statement rolls back only itself (a deadlock, though, rolls back everything).
  *   <li>The store's own transactions run at {@code READ COMMITTED}, as on PostgreSQL (see {@link
  *       #transactionSetup()}).
  *   <li>No {@code LISTEN/NOTIFY}: other processes find new messages by polling.
@@ -72,37 +73,6 @@ public record MariaDbDialect() implements Dialect {
   @Override
   public String name() {
     return "mariadb";
-  }
-
-  @Override
-  public String migrationFolder() {
-    return "mariadb";
-  }
-
-  @Override
-  public boolean skipLocked() {
-    return true;
-  }
-
-  /** A failed statement rolls back only itself (a deadlock, though, rolls back everything). */
-  @Override
-  public boolean failedStatementAbortsTransaction() {
-    return false;
-  }
-
-  @Override
-  public boolean fastPaths() {
-    return false;
-  }
-
-  @Override
-  public boolean arrayAck() {
-    return false;
-  }
-
-  @Override
-  public boolean notifications() {
-    return false;
   }
 
   /** Headers are a {@code JSON} column ({@code [[name, value], ...]}), readable in SQL. */

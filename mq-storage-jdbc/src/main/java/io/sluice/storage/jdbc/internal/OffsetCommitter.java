@@ -111,28 +111,17 @@ public final class OffsetCommitter {
     }
     PreparedBatch delete = h.prepareBatch(sql.get("delivery_delete_one"));
     PreparedBatch update = h.prepareBatch(sql.get("run_set_acked"));
-    singles.forEach(r -> DeliveryRows.delete(delete, group, topicId, r));
+    singles.forEach(r -> DeliveryRows.addRow(delete, group, topicId, r));
     for (Map.Entry<DeliveryRows.Row, java.util.Set<Integer>> e : runs.entrySet()) {
       DeliveryRows.Row r = e.getKey();
       String bits = Bits.with(r.acked(), r.span(), e.getValue());
       if (Bits.all(bits)) {
-        DeliveryRows.delete(delete, group, topicId, r);
+        DeliveryRows.addRow(delete, group, topicId, r);
       } else {
-        update
-            .bind("bits", bits)
-            .bind("group", group)
-            .bind("topicId", topicId)
-            .bind("partition", r.partition())
-            .bind("offset", r.start())
-            .add();
+        DeliveryRows.addRun(update, bits, group, topicId, r);
       }
     }
-    if (delete.size() > 0) {
-      delete.execute();
-    }
-    if (update.size() > 0) {
-      update.execute();
-    }
+    DeliveryRows.executeNonEmpty(delete, update);
     return done;
   }
 

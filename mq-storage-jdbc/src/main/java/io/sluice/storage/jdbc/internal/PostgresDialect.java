@@ -11,16 +11,6 @@ public record PostgresDialect() implements Dialect {
   }
 
   @Override
-  public String migrationFolder() {
-    return "postgresql";
-  }
-
-  @Override
-  public boolean skipLocked() {
-    return true;
-  }
-
-  @Override
   public boolean failedStatementAbortsTransaction() {
     return true;
   }
