@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a lease holder does with its lease: mark it started, ack, release or extend it. Each names
@@ -127,20 +128,57 @@ public final class Settlements {
    * under {@code SYNC} forced) before it returns, as durable as an ack.
    */
   public BatchResult markStarted(String group, List<DeliveryId> ids) {
+    return settle(group, idsByTopic(ids), id -> id, Settlements::startAll, false);
+  }
+
+  /**
+   * See {@link io.sluice.spi.Storage#ack}. The acks of one partition are one record of ranges, with
+   * their processed keys in it; the keys go into the group's processed-key index at that record's
+   * journal position once it is written.
+   */
+  public BatchResult ack(String group, List<Ack> acks) {
+    return settle(group, acksByTopic(acks), Ack::delivery, Settlements::completeAll, true);
+  }
+
+  /** What a markStarted or ack call does to one topic's items under its group's lock. */
+  private interface TopicStep<T> {
+    /** Applies each item that names a current grant, noting changes; returns how many did. */
+    int apply(Finder find, List<T> items, Changes changes, List<DeliveryId> rejected);
+  }
+
+  /**
+   * The frame of a markStarted or ack call: per topic, under its group's lock, the step over its
+   * items, then one journal write of the changes (and, for acks, their processed keys indexed at
+   * its position); then one wait for the force when anything applied. The loops over the items are
+   * methods of their own ({@link #startAll}, {@link #completeAll}): the JIT compiles each small,
+   * instead of compiling the journal write and the lock into one large on-stack replacement, which
+   * it had to redo (about a second of compiler time on two cores) whenever a branch seen for the
+   * first time deoptimized it.
+   */
+  private <T> BatchResult settle(
+      String group,
+      Map<String, List<T>> byTopic,
+      Function<T, DeliveryId> idOf,
+      TopicStep<T> step,
+      boolean processedKeys) {
     int applied = 0;
     List<DeliveryId> rejected = new ArrayList<>();
-    for (Map.Entry<String, List<DeliveryId>> t : idsByTopic(ids).entrySet()) {
+    for (Map.Entry<String, List<T>> t : byTopic.entrySet()) {
       GroupTopic g = state.existing(group, t.getKey());
       if (g == null) {
-        rejected.addAll(t.getValue());
+        t.getValue().forEach(item -> rejected.add(idOf.apply(item)));
         continue;
       }
       Changes changes = new Changes(g);
       g.lock.lock();
       try {
-        applied += start(new Finder(g, state.nowMicros()), t.getValue(), changes, rejected);
+        applied += step.apply(new Finder(g, state.nowMicros()), t.getValue(), changes, rejected);
         if (!changes.isEmpty()) {
-          state.write(changes.records());
+          List<StateRecord> records = changes.records();
+          long position = state.write(records);
+          if (processedKeys) {
+            state.keys().processed(g, records, position);
+          }
         }
       } finally {
         g.lock.unlock();
@@ -152,15 +190,8 @@ public final class Settlements {
     return new BatchResult(applied, rejected);
   }
 
-  /**
-   * Marks each current grant of {@code ids} started, noting the change; the others go to {@code
-   * rejected}. Returns how many were current. The loops over a call's ids are methods of their own
-   * (here and in {@link #ack}): the JIT compiles each small, instead of compiling the journal write
-   * and the lock into one large on-stack replacement of the public method, which it had to redo
-   * (about a second of compiler time on two cores) whenever a branch seen for the first time
-   * deoptimized it.
-   */
-  private static int start(
+  /** Marks each current grant of {@code ids} started; the others go to {@code rejected}. */
+  private static int startAll(
       Finder find, List<DeliveryId> ids, Changes changes, List<DeliveryId> rejected) {
     int applied = 0;
     for (DeliveryId id : ids) {
@@ -182,46 +213,9 @@ public final class Settlements {
     return applied;
   }
 
-  /**
-   * See {@link io.sluice.spi.Storage#ack}. The acks of one partition are one record of ranges, with
-   * their processed keys in it; the keys go into the group's processed-key index at that record's
-   * journal position once it is written.
-   */
-  public BatchResult ack(String group, List<Ack> acks) {
-    int applied = 0;
-    List<DeliveryId> rejected = new ArrayList<>();
-    for (Map.Entry<String, List<Ack>> t : acksByTopic(acks).entrySet()) {
-      GroupTopic g = state.existing(group, t.getKey());
-      if (g == null) {
-        t.getValue().forEach(a -> rejected.add(a.delivery()));
-        continue;
-      }
-      Changes changes = new Changes(g);
-      g.lock.lock();
-      try {
-        long now = state.nowMicros();
-        applied += complete(new Finder(g, now), t.getValue(), changes, rejected, now);
-        if (!changes.isEmpty()) {
-          List<StateRecord> records = changes.records();
-          long position = state.write(records);
-          state.keys().processed(g, records, position);
-        }
-      } finally {
-        g.lock.unlock();
-      }
-    }
-    if (applied > 0) {
-      state.awaitForce();
-    }
-    return new BatchResult(applied, rejected);
-  }
-
-  /**
-   * Marks each current grant of {@code acks} done, noting the change; the others go to {@code
-   * rejected}. Returns how many were current.
-   */
-  private static int complete(
-      Finder find, List<Ack> acks, Changes changes, List<DeliveryId> rejected, long now) {
+  /** Marks each current grant of {@code acks} done; the others go to {@code rejected}. */
+  private static int completeAll(
+      Finder find, List<Ack> acks, Changes changes, List<DeliveryId> rejected) {
     int applied = 0;
     for (Ack a : acks) {
       DeliveryId id = a.delivery();
@@ -229,7 +223,7 @@ public final class Settlements {
         rejected.add(id);
         continue;
       }
-      changes.done(id.partition(), id.offset(), a.processedKey(), now);
+      changes.done(id.partition(), id.offset(), a.processedKey(), find.now);
       applied++;
     }
     return applied;
