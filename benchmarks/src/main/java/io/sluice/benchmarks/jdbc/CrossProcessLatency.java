@@ -52,6 +52,9 @@ public final class CrossProcessLatency {
   private static final String SCHEMA = "sluice_latency_bench";
   private static final int IDLE_SECONDS = 5;
 
+  /** The consumer's claims that found messages: count, nanoseconds in claim, in markStarted. */
+  private static final long[] BUSY = new long[3];
+
   private CrossProcessLatency() {}
 
   /** Parent (producer) or, with first argument {@code consume}, the child (consumer). */
@@ -119,6 +122,8 @@ public final class CrossProcessLatency {
   private static void produce(JdbcStorage store, int rate, int total) {
     long start = System.nanoTime();
     int sent = 0;
+    long appends = 0;
+    long appendNanos = 0;
     while (sent < total) {
       long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
       List<OutgoingMessage> batch = new ArrayList<>();
@@ -128,10 +133,19 @@ public final class CrossProcessLatency {
         batch.add(OutgoingMessage.of(Message.builder(payload).key(Integer.toString(sent)).build()));
       }
       if (!batch.isEmpty()) {
+        long t0 = System.nanoTime();
         store.append("lat", batch);
+        appendNanos += System.nanoTime() - t0;
+        appends++;
       }
       LockSupport.parkNanos(1_000_000);
     }
+    System.out.printf(
+        Locale.ROOT,
+        "producer: %,d appends of %.1f messages on average, %.2f ms each on average%n",
+        appends,
+        total / (double) appends,
+        appendNanos / 1e6 / appends);
   }
 
   private static void consume(String[] args) throws Exception {
@@ -190,16 +204,21 @@ public final class CrossProcessLatency {
       java.util.Queue<Ack> ackQueue)
       throws InterruptedException {
     wake.drainPermits();
+    long t0 = System.nanoTime();
     List<Lease> leases = store.claim(ClaimRequest.of("g", "lat", 512, Duration.ofSeconds(30)));
     claims.incrementAndGet();
     if (leases.isEmpty()) {
       wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
       return 0;
     }
+    long t1 = System.nanoTime();
     List<DeliveryId> ids = new ArrayList<>(leases.size());
     leases.forEach(l -> ids.add(l.id()));
     store.markStarted(new StartRequest("g", ids));
     long now = System.nanoTime();
+    BUSY[0]++;
+    BUSY[1] += t1 - t0;
+    BUSY[2] += now - t1;
     for (Lease l : leases) {
       ByteBuffer b = ByteBuffer.wrap(l.message().message().payload());
       int n = b.getInt();
@@ -225,5 +244,13 @@ public final class CrossProcessLatency {
         sorted[(int) (n * 0.999)] / 1e6,
         sorted[n - 1] / 1e6,
         idleRate);
+    System.out.printf(
+        Locale.ROOT,
+        "consumer: %,d claims found messages (%.1f each on average); claim %.2f ms, markStarted"
+            + " %.2f ms on average%n",
+        BUSY[0],
+        latencies.length / (double) BUSY[0],
+        BUSY[1] / 1e6 / BUSY[0],
+        BUSY[2] / 1e6 / BUSY[0]);
   }
 }
