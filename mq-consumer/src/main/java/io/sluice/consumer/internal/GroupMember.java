@@ -46,26 +46,6 @@ public final class GroupMember implements ConsumerGroup, Service {
   private boolean closed;
   private boolean closedCleanly = true;
 
-  /** A member; call {@link #start()}. */
-  public GroupMember(
-      Storage storage,
-      GroupConfig config,
-      InstantSource clock,
-      ConsumerListener listener,
-      MessageHandler handler,
-      TransactionalHandler transactionalHandler) {
-    this(
-        storage,
-        config,
-        clock,
-        listener,
-        handler,
-        transactionalHandler,
-        null,
-        null,
-        Observations.NONE.forListener(config.group()));
-  }
-
   /**
    * A member with one handler of the four kinds (the others null), whose handler runs are observed
    * through {@code observations} (whose listener id also names the member to {@link

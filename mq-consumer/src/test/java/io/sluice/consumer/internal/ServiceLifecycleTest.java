@@ -77,7 +77,17 @@ class ServiceLifecycleTest {
   @Test
   void groupMember() {
     ServiceStress.of(
-            () -> new GroupMember(storage, config, clock, ConsumerListener.NONE, d -> {}, null))
+            () ->
+                new GroupMember(
+                    storage,
+                    config,
+                    clock,
+                    ConsumerListener.NONE,
+                    d -> {},
+                    null,
+                    null,
+                    null,
+                    Observations.NONE.forListener(config.group())))
         .run();
   }
 
