@@ -5,6 +5,7 @@ import io.sluice.spi.GroupPartition;
 import io.sluice.spi.PartitionInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -33,10 +34,22 @@ public final class Retention {
 
   /** Runs retention on every topic; returns the number of messages removed. */
   public long enforce() {
+    return enforce(() -> false);
+  }
+
+  /**
+   * Runs retention on every topic until {@code stop} says so (checked before each topic and each
+   * partition, so a closing store waits for one partition's pass at most); returns the number of
+   * messages removed.
+   */
+  public long enforce(BooleanSupplier stop) {
     Statements sql = db.sql();
     List<TopicRow> rows = db.tx("retention", topics::all);
     long removed = 0;
     for (TopicRow row : rows) {
+      if (stop.getAsBoolean()) {
+        return removed;
+      }
       Instant now = db.now();
       db.tx(
           "retention",
@@ -56,6 +69,9 @@ public final class Retention {
       }
       List<PartitionInfo> ranges = db.tx("retention", h -> topics.info(h, row).partitions());
       for (PartitionInfo range : ranges) {
+        if (stop.getAsBoolean()) {
+          return removed;
+        }
         long cutoff = db.tx("retention", h -> cutoff(h, row, range, now));
         removed += deleteBelow(row, range, cutoff);
       }
