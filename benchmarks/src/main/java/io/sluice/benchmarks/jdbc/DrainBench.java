@@ -129,10 +129,11 @@ public final class DrainBench {
   private static double runtime(JdbcStorage store, String topic, int concurrency, int messages) {
     try (io.sluice.Sluice sluice =
         io.sluice.Sluice.builder().storage(store).closeStorage(false).build()) {
+      String group = "rt-" + concurrency;
       long start = System.nanoTime();
       io.sluice.consumer.ConsumerGroup g =
           sluice
-              .consumer("rt-" + concurrency)
+              .consumer(group)
               .subscribe(topic)
               .concurrency(concurrency)
               .prefetch(Integer.getInteger("drain.prefetch", 2_048))
@@ -140,7 +141,7 @@ public final class DrainBench {
               .pollInterval(Duration.ofMillis(1))
               .handler(d -> {})
               .start();
-      while (sluice.admin().lag("rt-" + concurrency, topic) > 0) {
+      while (sluice.admin().lag(group, topic) > 0) {
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
