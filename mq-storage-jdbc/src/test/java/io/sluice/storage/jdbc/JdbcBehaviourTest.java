@@ -178,6 +178,59 @@ abstract class JdbcBehaviourTest {
     assertThat(store.groupState("g", "t")).allSatisfy(gp -> assertThat(gp.lag()).isZero());
   }
 
+  /**
+   * Claims smaller than the backlog of several partitions (PostgreSQL: one statement locks as many
+   * cursors as it needs and keeps the first {@code max} messages in rotation order): every claim
+   * takes at most {@code max}, each partition gives its messages in offset order from where the
+   * last claim stopped, none twice and none skipped, with distinct tokens; a delayed message in the
+   * middle waits for its time.
+   */
+  @Test
+  void claimsOverSeveralPartitionsTakeEachPartitionInOrderWithoutGapsOrRepeats() {
+    store.createTopic("t", TopicConfig.partitions(4));
+    // The first claim creates the group's cursors, the second sees them committed: from then on
+    // PostgreSQL takes the one-statement path.
+    assertThat(store.claim(ClaimRequest.of("g", "t", 1, LEASE))).isEmpty();
+    assertThat(store.claim(ClaimRequest.of("g", "t", 1, LEASE))).isEmpty();
+    List<OutgoingMessage> spread = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      for (int p = 0; p < 4; p++) {
+        Message.Builder m = Message.builder(p + "-" + i);
+        if (p == 1 && i == 1) {
+          m.deliverAt(clock.instant().plusSeconds(60));
+        }
+        spread.add(OutgoingMessage.toPartition(m.build(), p));
+      }
+    }
+    store.append("t", spread);
+    java.util.Map<Integer, Long> next = new java.util.HashMap<>();
+    Set<Long> tokens = new java.util.HashSet<>();
+    int claimed = 0;
+    for (List<Lease> leases = store.claim(ClaimRequest.of("g", "t", 5, LEASE));
+        !leases.isEmpty();
+        leases = store.claim(ClaimRequest.of("g", "t", 5, LEASE))) {
+      assertThat(leases).hasSizeLessThanOrEqualTo(5);
+      for (Lease l : leases) {
+        int p = l.id().partition();
+        long expected = next.getOrDefault(p, 0L);
+        if (p == 1 && expected == 1) {
+          expected = 2; // past the delayed one
+        }
+        assertThat(l.id().offset()).as("next of partition %d", p).isEqualTo(expected);
+        assertThat(l.message().message().payloadAsString()).isEqualTo(p + "-" + expected);
+        assertThat(tokens.add(l.id().token())).as("token %s unique", l.id()).isTrue();
+        next.put(p, expected + 1);
+        claimed++;
+      }
+      store.ack("g", acks(leases));
+    }
+    assertThat(claimed).isEqualTo(11);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(store.claim(ClaimRequest.of("g", "t", 5, LEASE)))
+        .extracting(l -> l.message().message().payloadAsString())
+        .containsExactly("1-1");
+  }
+
   @Test
   void duplicateIdempotencyKeyReturnsTheOriginalReceipt() {
     store.createTopic("t", TopicConfig.partitions(4));

@@ -71,10 +71,12 @@ public final class Claimer {
   }
 
   /**
-   * Claims new messages for an unordered group with one auto-commit statement per partition
-   * (PostgreSQL). Returns null, having changed nothing, when the group has deliveries due again or
-   * this process has not yet seen its cursors (the first claim checks the pause before it creates
-   * them at the start position): then run {@link #claim} in a transaction.
+   * Claims new messages for an unordered group with auto-commit statements (PostgreSQL), each
+   * taking as many partitions as the backlogs say it needs for what is still wanted; another runs
+   * only when a cursor was held by another member or the wanted count is not reached. Returns null,
+   * having changed nothing, when the group has deliveries due again or this process has not yet
+   * seen its cursors (the first claim checks the pause before it creates them at the start
+   * position): then run {@link #claim} in a transaction.
    */
   public List<Lease> claimNewFast(Handle h, ClaimRequest r, Instant now) {
     TopicRow row = topics.requireCached(h, r.topic());
@@ -87,6 +89,7 @@ public final class Claimer {
     List<Lease> leases = new ArrayList<>();
     List<Integer> taken = new ArrayList<>();
     while (leases.size() < r.maxMessages() && taken.size() < partitions) {
+      int max = r.maxMessages() - leases.size();
       List<FastRow> rows =
           h.createQuery(sql.get("claim_new_unordered"))
               .bind("group", r.group())
@@ -95,7 +98,7 @@ public final class Claimer {
               .bindArray("taken", Integer.class, taken)
               .bind("rotation", partitions - start)
               .bind("partitions", partitions)
-              .bind("max", r.maxMessages() - leases.size())
+              .bind("max", max)
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
               .bind("runMax", RUN_MAX)
@@ -113,27 +116,38 @@ public final class Claimer {
           DeliveryId id = new DeliveryId(m.topic(), m.partition(), m.offset(), o.token());
           leases.add(new Lease(id, m, 1, until, now));
         }
+        if (!taken.contains(m.partition())) {
+          taken.add(m.partition());
+        }
       }
-      taken.add(rows.get(0).message().partition());
+      if (rows.get(0).allLocked() && rows.size() < max) {
+        break; // every partition with messages gave what it had
+      }
     }
     return sorted(leases);
   }
 
-  /** One row of {@code claim_new_unordered}: a message (or none) and the due-waiting flag. */
-  private record FastRow(StoredMessage message, boolean due, long token, boolean dueWaiting) {
+  /**
+   * One row of {@code claim_new_unordered}: a message (or none), the due-waiting flag and whether
+   * every cursor the statement wanted was free.
+   */
+  private record FastRow(
+      StoredMessage message, boolean due, long token, boolean dueWaiting, boolean allLocked) {
     static FastRow read(
         java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx, String topic)
         throws java.sql.SQLException {
       boolean waiting = rs.getBoolean("due_waiting");
+      boolean allLocked = rs.getBoolean("all_locked");
       int partition = rs.getInt("partition_no");
       if (rs.wasNull()) {
-        return new FastRow(null, false, 0, waiting);
+        return new FastRow(null, false, 0, waiting, allLocked);
       }
       return new FastRow(
           MessageRows.read(rs, ctx, topic, partition),
           rs.getBoolean("due"),
           rs.getLong("token"),
-          waiting);
+          waiting,
+          allLocked);
     }
   }
 

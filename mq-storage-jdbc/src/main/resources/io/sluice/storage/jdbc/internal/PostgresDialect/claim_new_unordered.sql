@@ -1,10 +1,12 @@
 -- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
--- round trip): lock one partition cursor with messages beyond it (skipping cursors other members
--- hold), read the next messages, record them and move the cursor past them. Consecutive due
--- messages become run rows of up to :runMax (msg_offset, span; token of offset msg_offset + i =
--- token + i), so a claim of 1,000 messages writes a handful of delivery rows, not 1,000. Due messages are leased with tokens
--- claim_no * 10000 + n (n = rank among the due ones); delayed ones get a waiting row each (not
--- leased). Claims count no attempt (attempts stays 0: markStarted counts). Unordered rows store no
+-- round trip): lock as many partition cursors with messages beyond them as :max needs (skipping
+-- cursors other members hold; see want), read the next messages of each, keep the first :max in
+-- rotation order, record them and move each cursor past what it gave. A few messages in each of
+-- several partitions therefore take one statement, not one per partition. Consecutive due
+-- messages of a partition become run rows of up to :runMax (msg_offset, span; token of offset
+-- msg_offset + i = token + i), so a claim of 1,000 messages writes a handful of delivery rows, not
+-- 1,000. Due messages are leased with tokens claim_no * 10000 + n (n = rank among the due ones);
+-- delayed ones get a waiting row each (not leased). Claims count no attempt (attempts stays 0: markStarted counts). Unordered rows store no
 -- key. A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due
 -- again (expired leases, retries) or held rows (it claimed KEY_ORDERED before), nothing is taken
 -- and the one returned row says so (due_waiting): the caller then runs the general claim, which
@@ -25,8 +27,26 @@ WITH paused AS (
          AS due_waiting
 ), tok AS (
   SELECT nextval('${schema}.mq_token_seq') AS claim_no
+), want AS (
+  -- How many cursors to lock: in rotation order, those whose backlog (offsets reserved beyond the
+  -- cursor, counting from the first) starts below :max. A few messages in each of several
+  -- partitions are claimed by one statement; a deep backlog locks one cursor and leaves the others
+  -- to other members.
+  SELECT COUNT(*) AS n
+  FROM (SELECT SUM(p.next_offset - c.next_offset)
+                 OVER (ORDER BY MOD(c.partition_no + :rotation, :partitions))
+               - (p.next_offset - c.next_offset) AS before
+        FROM ${schema}.mq_cursors c
+        JOIN ${schema}.mq_partitions p
+          ON p.topic_id = c.topic_id AND p.partition_no = c.partition_no
+        WHERE c.group_name = :group AND c.topic_id = :topicId
+          AND NOT (c.partition_no = ANY(:taken))
+          AND c.next_offset < p.next_offset) b
+  WHERE before < :max
 ), cur AS (
-  SELECT c.partition_no, c.next_offset
+  -- The cursors this statement locks: in rotation order, skipping those other members hold, as
+  -- many as the backlogs (want) say are needed for :max messages.
+  SELECT c.partition_no, c.next_offset, MOD(c.partition_no + :rotation, :partitions) AS rot
   FROM ${schema}.mq_cursors c
   WHERE c.group_name = :group AND c.topic_id = :topicId
     AND NOT (c.partition_no = ANY(:taken))
@@ -35,12 +55,13 @@ WITH paused AS (
     AND c.next_offset < (SELECT p.next_offset FROM ${schema}.mq_partitions p
                          WHERE p.topic_id = c.topic_id AND p.partition_no = c.partition_no)
   ORDER BY MOD(c.partition_no + :rotation, :partitions)
-  LIMIT 1
+  LIMIT (SELECT n FROM want)
   FOR UPDATE SKIP LOCKED
 ), picked AS (
-  -- LATERAL keeps this an ordered primary-key range scan that stops after :max rows.
-  SELECT m.partition_no, m.msg_offset, m.msg_key, m.headers, m.payload, m.msg_timestamp,
-         m.idempotency_key, m.deliver_at
+  -- LATERAL keeps each an ordered primary-key range scan that stops after :max rows.
+  SELECT cur.rot, m.partition_no, m.msg_offset, m.msg_key, m.headers, m.payload,
+         m.msg_timestamp, m.idempotency_key, m.deliver_at,
+         (m.deliver_at IS NULL OR m.deliver_at <= :now) AS due
   FROM cur
   CROSS JOIN LATERAL (
     SELECT * FROM ${schema}.mq_messages mm
@@ -48,26 +69,33 @@ WITH paused AS (
       AND mm.msg_offset >= cur.next_offset
     ORDER BY mm.msg_offset
     LIMIT :max) m
-), msg AS (
-  SELECT picked.*, (deliver_at IS NULL OR deliver_at <= :now) AS due
+), numbered AS (
+  -- One window, so one sort: seq, the place in rotation order; nr, the due ones up to here.
+  SELECT picked.*,
+         ROW_NUMBER() OVER w AS seq,
+         COUNT(*) FILTER (WHERE due) OVER w AS nr
   FROM picked
+  WINDOW w AS (ORDER BY rot, msg_offset ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ), ranked AS (
-  -- rn: rank among the due messages (1-based); NULL for delayed ones.
-  SELECT msg.*,
-         CASE WHEN due THEN ROW_NUMBER() OVER (PARTITION BY due ORDER BY msg_offset) END AS rn
-  FROM msg
+  -- The first :max in rotation order, so per partition always a prefix from the cursor. rn: rank
+  -- among the due ones (1-based); NULL for delayed ones.
+  SELECT numbered.*, CASE WHEN due THEN nr END AS rn
+  FROM numbered
+  WHERE seq <= :max
 ), runs AS (
-  -- Consecutive due messages share msg_offset - rn: one run each, cut every :runMax messages.
-  SELECT MIN(msg_offset) AS start, COUNT(*) AS span, MIN(rn) AS rn0
+  -- Consecutive due messages of a partition share msg_offset - rn: one run each, cut every
+  -- :runMax messages.
+  SELECT partition_no, MIN(msg_offset) AS start, COUNT(*) AS span, MIN(rn) AS rn0
   FROM ranked WHERE due
-  GROUP BY msg_offset - rn, (rn - 1) / :runMax
+  GROUP BY partition_no, msg_offset - rn, (rn - 1) / :runMax
 ), ins AS (
   INSERT INTO ${schema}.mq_deliveries
       (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
        visible_at, first_delivered_at, span)
-  SELECT :group, :topicId, cur.partition_no, runs.start, NULL, tok.claim_no * 10000 + runs.rn0 - 1,
-         0, TRUE, CAST(:until AS timestamptz), CAST(:now AS timestamptz), runs.span
-  FROM runs, tok, cur
+  SELECT :group, :topicId, runs.partition_no, runs.start, NULL,
+         tok.claim_no * 10000 + runs.rn0 - 1, 0, TRUE, CAST(:until AS timestamptz),
+         CAST(:now AS timestamptz), runs.span
+  FROM runs, tok
   UNION ALL
   SELECT :group, :topicId, ranked.partition_no, ranked.msg_offset, NULL, 0, 0, FALSE,
          ranked.deliver_at, NULL, 1
@@ -75,16 +103,16 @@ WITH paused AS (
   RETURNING 1
 ), adv AS (
   UPDATE ${schema}.mq_cursors c
-  SET next_offset = (SELECT MAX(msg_offset) + 1 FROM msg)
-  WHERE c.group_name = :group AND c.topic_id = :topicId
-    AND c.partition_no = (SELECT partition_no FROM cur)
-    AND EXISTS (SELECT 1 FROM msg)
+  SET next_offset = t.last + 1
+  FROM (SELECT partition_no, MAX(msg_offset) AS last FROM ranked GROUP BY partition_no) t
+  WHERE c.group_name = :group AND c.topic_id = :topicId AND c.partition_no = t.partition_no
   RETURNING 1
 )
 SELECT msg.partition_no, msg.msg_offset, msg.msg_key, msg.headers, msg.payload,
        msg.msg_timestamp, msg.idempotency_key, msg.deliver_at, msg.due,
        tok.claim_no * 10000 + msg.rn - 1 AS token,
        (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM adv) AS advanced,
-       due.due_waiting
+       due.due_waiting,
+       -- every cursor wanted was locked: if fewer than :max came, no other has messages now
+       (SELECT COUNT(*) FROM cur) = (SELECT n FROM want) AS all_locked
 FROM due CROSS JOIN tok LEFT JOIN ranked msg ON TRUE
-ORDER BY msg.msg_offset
