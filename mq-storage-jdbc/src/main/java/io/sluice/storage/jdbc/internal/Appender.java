@@ -233,6 +233,64 @@ public final class Appender {
   }
 
   /**
+   * The one-statement path (PostgreSQL) for a batch without idempotency keys that spreads over
+   * several partitions: auto-commit, so the counter rows are held for one statement and its commit
+   * only, and the append is one round trip however many partitions it touches. Unkeyed messages
+   * without a partition go to one partition chosen by rotation, as in {@link #append}. Empty when
+   * the batch has an idempotency key or names a partition beyond the cached count.
+   */
+  public java.util.Optional<List<Receipt>> appendSpread(
+      Handle h, String topic, List<OutgoingMessage> batch, Instant now) {
+    TopicRow row = topics.requireCached(h, topic);
+    if (!fits(row, batch) || batch.stream().anyMatch(o -> o.message().idempotencyKey() != null)) {
+      return java.util.Optional.empty();
+    }
+    int partitions = row.config().partitions();
+    int start = Math.floorMod(rotation.getAndIncrement(), partitions);
+    AppendPlan plan = AppendPlan.of(topic, row.config(), partitions, () -> start, batch);
+    int n = batch.size();
+    Integer[] parts = new Integer[n];
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      parts[i] = plan.partition(i);
+      keys[i] = batch.get(i).message().key();
+    }
+    Columns c = columns(batch, now);
+    Map<Integer, Long> bases = new HashMap<>();
+    long inserted =
+        h
+            .createQuery(sql.get("append_spread"))
+            .bind("topicId", row.id())
+            .bind("parts", array("int", parts))
+            .bind("keys", array("text", keys))
+            .bind("headers", array("text", c.headers()))
+            .bind("payloads", array("bytea", c.payloads()))
+            .bind("timestamps", array("bigint", c.timestamps()))
+            .bind("deliverAts", array("bigint", c.deliverAts()))
+            .map(
+                (rs, ctx) -> {
+                  bases.put(rs.getInt("partition_no"), rs.getLong("base"));
+                  return rs.getLong("inserted");
+                })
+            .list()
+            .stream()
+            .findFirst()
+            .orElse(0L);
+    if (inserted != n) {
+      // Partitions are never deleted, and the batch was checked against the cached count.
+      throw new IllegalStateException(
+          "append to " + topic + " wrote " + inserted + " of " + n + " messages");
+    }
+    List<Receipt> receipts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int partition = parts[i];
+      long offset = bases.merge(partition, 1L, Long::sum) - 1;
+      receipts.add(new Receipt(topic, partition, offset, c.stamped()[i], false));
+    }
+    return java.util.Optional.of(receipts);
+  }
+
+  /**
    * The one partition every message of the batch goes to (explicit or by key), or -1 when they
    * spread, one is unkeyed without a partition, or one names a partition beyond the cached count.
    */

@@ -174,9 +174,10 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Appends: the one-statement path for unkeyed batches when it applies; a batch bound for one
-   * partition shares its transaction with the appends to that partition that arrive while another
-   * runs ({@link AppendCombiner}); anything else is one transaction of its own.
+   * Appends: the one-statement paths for unkeyed batches and for batches spread over partitions
+   * when they apply; a batch bound for one partition shares its transaction with the appends to
+   * that partition that arrive while another runs ({@link AppendCombiner}); anything else is one
+   * transaction of its own.
    */
   public List<Receipt> append(String topic, List<OutgoingMessage> batch) {
     if (db.dialect().fastPaths()) {
@@ -187,6 +188,13 @@ public final class Engine implements AutoCloseable {
       }
     }
     int partition = db.autoCommit("append", h -> appender.onePartition(h, topic, batch));
+    if (partition < 0 && db.dialect().fastPaths()) {
+      Optional<List<Receipt>> spread =
+          db.autoCommit("append", h -> appender.appendSpread(h, topic, batch, db.now()));
+      if (spread.isPresent()) {
+        return spread.get();
+      }
+    }
     if (partition < 0) {
       return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
     }
