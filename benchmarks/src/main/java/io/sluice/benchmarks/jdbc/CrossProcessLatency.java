@@ -39,21 +39,25 @@ import java.util.concurrent.locks.LockSupport;
  * gathered while its previous call ran); when a claim finds nothing it waits {@code pollMillis} or
  * until the store wakes it ({@code watchAppends}: its own appends, and with {@code notify} other
  * processes' through LISTEN/NOTIFY). Then the parent stays idle for 5 s and the child counts its
- * claim statements in that time.
+ * claim statements in that time. Latencies and call times are reported without the first quarter of
+ * the run (JIT warm-up: on two cores the compilers compete with the run for seconds).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.CrossProcessLatency \
  *     [url] [user] [rate] [seconds] [pollMillis] [notify]
  * </pre>
  *
- * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 20, 50, true.
+ * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 40, 50, true.
  */
 public final class CrossProcessLatency {
   private static final String SCHEMA = "sluice_latency_bench";
   private static final int IDLE_SECONDS = 5;
 
-  /** The consumer's claims that found messages: count, nanoseconds in claim, in markStarted. */
-  private static final long[] BUSY = new long[3];
+  /** Per call: the producer's appends, the consumer's claims that found messages, its marks. */
+  private static final Durations APPENDS = new Durations();
+
+  private static final Durations CLAIMS = new Durations();
+  private static final Durations MARKS = new Durations();
 
   private CrossProcessLatency() {}
 
@@ -66,7 +70,7 @@ public final class CrossProcessLatency {
     String url = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/test";
     String user = args.length > 1 ? args[1] : "postgres";
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 40;
     long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 50;
     boolean notify = args.length <= 5 || Boolean.parseBoolean(args[5]);
     try (Connection c = DriverManager.getConnection(url, user, null);
@@ -122,8 +126,6 @@ public final class CrossProcessLatency {
   private static void produce(JdbcStorage store, int rate, int total) {
     long start = System.nanoTime();
     int sent = 0;
-    long appends = 0;
-    long appendNanos = 0;
     while (sent < total) {
       long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
       List<OutgoingMessage> batch = new ArrayList<>();
@@ -135,17 +137,16 @@ public final class CrossProcessLatency {
       if (!batch.isEmpty()) {
         long t0 = System.nanoTime();
         store.append("lat", batch);
-        appendNanos += System.nanoTime() - t0;
-        appends++;
+        APPENDS.add(System.nanoTime() - t0, sent > total / 4);
       }
       LockSupport.parkNanos(1_000_000);
     }
     System.out.printf(
         Locale.ROOT,
-        "producer: %,d appends of %.1f messages on average, %.2f ms each on average%n",
-        appends,
-        total / (double) appends,
-        appendNanos / 1e6 / appends);
+        "producer: %,d appends of %.1f messages on average; append %s%n",
+        APPENDS.count(),
+        total / (double) APPENDS.count(),
+        APPENDS);
   }
 
   private static void consume(String[] args) throws Exception {
@@ -181,12 +182,12 @@ public final class CrossProcessLatency {
       System.out.println("ready");
       int received = 0;
       while (received < total) {
-        received += round(store, claims, latencies, wake, pollMillis, acks);
+        received += round(store, claims, latencies, wake, pollMillis, acks, received > total / 4);
       }
       long before = claims.get();
       long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
       while (System.nanoTime() < idleEnd) {
-        round(store, claims, latencies, wake, pollMillis, acks);
+        round(store, claims, latencies, wake, pollMillis, acks, false);
       }
       acker.interrupt();
       double idleRate = (claims.get() - before) / (double) IDLE_SECONDS;
@@ -201,7 +202,8 @@ public final class CrossProcessLatency {
       long[] latencies,
       Semaphore wake,
       long pollMillis,
-      java.util.Queue<Ack> ackQueue)
+      java.util.Queue<Ack> ackQueue,
+      boolean warm)
       throws InterruptedException {
     wake.drainPermits();
     long t0 = System.nanoTime();
@@ -216,9 +218,8 @@ public final class CrossProcessLatency {
     leases.forEach(l -> ids.add(l.id()));
     store.markStarted(new StartRequest("g", ids));
     long now = System.nanoTime();
-    BUSY[0]++;
-    BUSY[1] += t1 - t0;
-    BUSY[2] += now - t1;
+    CLAIMS.add(t1 - t0, warm);
+    MARKS.add(now - t1, warm);
     for (Lease l : leases) {
       ByteBuffer b = ByteBuffer.wrap(l.message().message().payload());
       int n = b.getInt();
@@ -229,7 +230,7 @@ public final class CrossProcessLatency {
   }
 
   private static void report(long[] latencies, long pollMillis, boolean notify, double idleRate) {
-    int warm = latencies.length / 5;
+    int warm = latencies.length / 4;
     long[] sorted = Arrays.copyOfRange(latencies, warm, latencies.length);
     Arrays.sort(sorted);
     int n = sorted.length;
@@ -246,11 +247,50 @@ public final class CrossProcessLatency {
         idleRate);
     System.out.printf(
         Locale.ROOT,
-        "consumer: %,d claims found messages (%.1f each on average); claim %.2f ms, markStarted"
-            + " %.2f ms on average%n",
-        BUSY[0],
-        latencies.length / (double) BUSY[0],
-        BUSY[1] / 1e6 / BUSY[0],
-        BUSY[2] / 1e6 / BUSY[0]);
+        "consumer: %,d claims found messages (%.1f each on average); claim %s; markStarted %s%n",
+        CLAIMS.count(),
+        latencies.length / (double) CLAIMS.count(),
+        CLAIMS,
+        MARKS);
+  }
+
+  /** Call times; those after the warm-up are kept for percentiles. */
+  private static final class Durations {
+    private long count;
+    private long[] kept = new long[1024];
+    private int size;
+
+    void add(long nanos, boolean warm) {
+      count++;
+      if (warm) {
+        if (size == kept.length) {
+          kept = Arrays.copyOf(kept, size * 2);
+        }
+        kept[size++] = nanos;
+      }
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public String toString() {
+      if (size == 0) {
+        return "(none after warm-up)";
+      }
+      long[] sorted = Arrays.copyOf(kept, size);
+      Arrays.sort(sorted);
+      double sum = 0;
+      for (long n : sorted) {
+        sum += n;
+      }
+      return String.format(
+          Locale.ROOT,
+          "mean %.2f / p50 %.2f / p99 %.2f ms",
+          sum / size / 1e6,
+          sorted[size / 2] / 1e6,
+          sorted[(int) (size * 0.99)] / 1e6);
+    }
   }
 }
