@@ -57,53 +57,37 @@ abstract class JdbcProducerTest {
     int calls = 40;
     ConcurrentLinkedQueue<Receipt> receipts = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> done = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      done.add(
-          pool.submit(
-              () -> {
-                go.await();
-                for (int c = 0; c < calls; c++) {
-                  if (c % 10 == 5) {
-                    List<OutgoingMessage> bad =
-                        List.of(OutgoingMessage.toPartition(Message.of(new byte[1]), 7));
-                    assertThatThrownBy(() -> store.append("t", bad))
-                        .isInstanceOf(InvalidPartitionException.class);
-                    continue;
-                  }
-                  List<OutgoingMessage> batch = new ArrayList<>();
-                  for (int m = 0; m < 3; m++) {
-                    batch.add(
-                        OutgoingMessage.toPartition(
-                            Message.builder(new byte[] {(byte) m})
-                                .idempotencyKey("k" + c + "-" + m + "-" + (thread % 2))
-                                .build(),
-                            0));
-                  }
-                  List<Receipt> r = store.append("t", batch);
-                  boolean fresh = r.stream().noneMatch(Receipt::duplicate);
-                  if (fresh
-                      && (r.get(1).offset() != r.get(0).offset() + 1
-                          || r.get(2).offset() != r.get(1).offset() + 1)) {
-                    unexpected.add(new AssertionError("not consecutive: " + r));
-                  }
-                  receipts.addAll(r);
+    unexpected.addAll(
+        runThreads(
+            threads,
+            thread -> {
+              for (int c = 0; c < calls; c++) {
+                if (c % 10 == 5) {
+                  List<OutgoingMessage> bad =
+                      List.of(OutgoingMessage.toPartition(Message.of(new byte[1]), 7));
+                  assertThatThrownBy(() -> store.append("t", bad))
+                      .isInstanceOf(InvalidPartitionException.class);
+                  continue;
                 }
-                return null;
-              }));
-    }
-    go.countDown();
-    for (Future<?> f : done) {
-      try {
-        f.get(2, TimeUnit.MINUTES);
-      } catch (java.util.concurrent.ExecutionException e) {
-        unexpected.add(e.getCause());
-      }
-    }
-    pool.shutdown();
+                List<OutgoingMessage> batch = new ArrayList<>();
+                for (int m = 0; m < 3; m++) {
+                  batch.add(
+                      OutgoingMessage.toPartition(
+                          Message.builder(new byte[] {(byte) m})
+                              .idempotencyKey("k" + c + "-" + m + "-" + (thread % 2))
+                              .build(),
+                          0));
+                }
+                List<Receipt> r = store.append("t", batch);
+                boolean fresh = r.stream().noneMatch(Receipt::duplicate);
+                if (fresh
+                    && (r.get(1).offset() != r.get(0).offset() + 1
+                        || r.get(2).offset() != r.get(1).offset() + 1)) {
+                  unexpected.add(new AssertionError("not consecutive: " + r));
+                }
+                receipts.addAll(r);
+              }
+            }));
     assertThat(unexpected).isEmpty();
     List<Receipt> fresh = receipts.stream().filter(r -> !r.duplicate()).toList();
     assertThat(fresh).as("two key sets of 36 calls x 3").hasSize(2 * 36 * 3);
@@ -132,54 +116,38 @@ abstract class JdbcProducerTest {
     ConcurrentLinkedQueue<Receipt> receipts = new ConcurrentLinkedQueue<>();
     java.util.Map<String, String> sent = new java.util.concurrent.ConcurrentHashMap<>();
     ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> done = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      done.add(
-          pool.submit(
-              () -> {
-                go.await();
-                for (int c = 0; c < calls; c++) {
-                  List<OutgoingMessage> batch = new ArrayList<>();
-                  for (int m = 0; m < 2 * partitions; m++) {
-                    int partition =
-                        thread % 2 == 0 ? m % partitions : partitions - 1 - m % partitions;
-                    byte[] payload = (thread + "/" + c + "/" + m).getBytes();
-                    batch.add(
-                        m % 3 == 0
-                            ? OutgoingMessage.of(Message.builder(payload).key("k" + m).build())
-                            : OutgoingMessage.toPartition(Message.of(payload), partition));
-                  }
-                  List<Receipt> r = store.append("s", batch);
-                  for (int i = 0; i < r.size(); i++) {
-                    for (int j = i + 1; j < r.size(); j++) {
-                      if (r.get(i).partition() == r.get(j).partition()
-                          && r.get(i).offset() >= r.get(j).offset()) {
-                        unexpected.add(new AssertionError("out of batch order: " + r));
-                      }
+    unexpected.addAll(
+        runThreads(
+            threads,
+            thread -> {
+              for (int c = 0; c < calls; c++) {
+                List<OutgoingMessage> batch = new ArrayList<>();
+                for (int m = 0; m < 2 * partitions; m++) {
+                  int partition =
+                      thread % 2 == 0 ? m % partitions : partitions - 1 - m % partitions;
+                  byte[] payload = (thread + "/" + c + "/" + m).getBytes();
+                  batch.add(
+                      m % 3 == 0
+                          ? OutgoingMessage.of(Message.builder(payload).key("k" + m).build())
+                          : OutgoingMessage.toPartition(Message.of(payload), partition));
+                }
+                List<Receipt> r = store.append("s", batch);
+                for (int i = 0; i < r.size(); i++) {
+                  for (int j = i + 1; j < r.size(); j++) {
+                    if (r.get(i).partition() == r.get(j).partition()
+                        && r.get(i).offset() >= r.get(j).offset()) {
+                      unexpected.add(new AssertionError("out of batch order: " + r));
                     }
                   }
-                  receipts.addAll(r);
-                  for (int i = 0; i < r.size(); i++) {
-                    sent.put(
-                        r.get(i).partition() + "@" + r.get(i).offset(),
-                        new String(batch.get(i).message().payload()));
-                  }
                 }
-                return null;
-              }));
-    }
-    go.countDown();
-    for (Future<?> f : done) {
-      try {
-        f.get(2, TimeUnit.MINUTES);
-      } catch (java.util.concurrent.ExecutionException e) {
-        unexpected.add(e.getCause());
-      }
-    }
-    pool.shutdown();
+                receipts.addAll(r);
+                for (int i = 0; i < r.size(); i++) {
+                  sent.put(
+                      r.get(i).partition() + "@" + r.get(i).offset(),
+                      new String(batch.get(i).message().payload()));
+                }
+              }
+            }));
     assertThat(unexpected).isEmpty();
     assertThat(receipts).hasSize(threads * calls * 2 * partitions);
     assertThat(sent).as("no two receipts name the same offset").hasSize(receipts.size());
@@ -200,5 +168,40 @@ abstract class JdbcProducerTest {
             .isEqualTo(sent.get(p + "@" + m.offset()));
       }
     }
+  }
+
+  /** One thread's part of {@link #runThreads}. */
+  interface ThreadWork {
+    void run(int thread) throws Exception;
+  }
+
+  /** Runs {@code work} on {@code threads} threads released together; returns what they threw. */
+  static List<Throwable> runThreads(int threads, ThreadWork work) throws InterruptedException {
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      done.add(
+          pool.submit(
+              () -> {
+                go.await();
+                work.run(thread);
+                return null;
+              }));
+    }
+    go.countDown();
+    List<Throwable> failures = new ArrayList<>();
+    for (Future<?> f : done) {
+      try {
+        f.get(2, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException e) {
+        failures.add(e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        failures.add(e);
+      }
+    }
+    pool.shutdownNow();
+    return failures;
   }
 }
