@@ -1,6 +1,6 @@
 -- Fast path of claim for UNORDERED groups, in one statement (atomic on its own: auto-commit, one
 -- round trip): lock as many partition cursors with messages beyond them as :max needs (skipping
--- cursors other members hold; see want), read the next messages of each, keep the first :max in
+-- cursors other members hold; see wanted), read the next messages of each, keep the first :max in
 -- rotation order, record them and move each cursor past what it gave. A few messages in each of
 -- several partitions therefore take one statement, not one per partition. Consecutive due
 -- messages of a partition become run rows of up to :runMax (msg_offset, span; token of offset
@@ -27,13 +27,14 @@ WITH paused AS (
          AS due_waiting
 ), tok AS (
   SELECT nextval('${schema}.mq_token_seq') AS claim_no
-), want AS (
-  -- How many cursors to lock: in rotation order, those whose backlog (offsets reserved beyond the
-  -- cursor, counting from the first) starts below :max. A few messages in each of several
-  -- partitions are claimed by one statement; a deep backlog locks one cursor and leaves the others
-  -- to other members.
-  SELECT COUNT(*) AS n
-  FROM (SELECT SUM(p.next_offset - c.next_offset)
+), wanted AS (
+  -- The cursors this statement wants: in rotation order, those whose backlog (offsets reserved
+  -- beyond the cursor, counting from the first) starts below :max. A few messages in each of
+  -- several partitions are claimed by one statement; a deep backlog wants one cursor and leaves
+  -- the others to other members.
+  SELECT b.partition_no
+  FROM (SELECT c.partition_no,
+               SUM(p.next_offset - c.next_offset)
                  OVER (ORDER BY MOD(c.partition_no + :rotation, :partitions))
                - (p.next_offset - c.next_offset) AS before
         FROM ${schema}.mq_cursors c
@@ -45,7 +46,7 @@ WITH paused AS (
   WHERE before < :max
 ), cur AS (
   -- The cursors this statement locks: in rotation order, skipping those other members hold, as
-  -- many as the backlogs (want) say are needed for :max messages.
+  -- many as it wants (another one in place of each wanted cursor that is held).
   SELECT c.partition_no, c.next_offset, MOD(c.partition_no + :rotation, :partitions) AS rot
   FROM ${schema}.mq_cursors c
   WHERE c.group_name = :group AND c.topic_id = :topicId
@@ -55,7 +56,7 @@ WITH paused AS (
     AND c.next_offset < (SELECT p.next_offset FROM ${schema}.mq_partitions p
                          WHERE p.topic_id = c.topic_id AND p.partition_no = c.partition_no)
   ORDER BY MOD(c.partition_no + :rotation, :partitions)
-  LIMIT (SELECT n FROM want)
+  LIMIT (SELECT COUNT(*) FROM wanted)
   FOR UPDATE SKIP LOCKED
 ), picked AS (
   -- LATERAL keeps each an ordered primary-key range scan that stops after :max rows.
@@ -113,6 +114,7 @@ SELECT msg.partition_no, msg.msg_offset, msg.msg_key, msg.headers, msg.payload,
        tok.claim_no * 10000 + msg.rn - 1 AS token,
        (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM adv) AS advanced,
        due.due_waiting,
-       -- every cursor wanted was locked: if fewer than :max came, no other has messages now
-       (SELECT COUNT(*) FROM cur) = (SELECT n FROM want) AS all_locked
+       -- every wanted cursor was locked: if fewer than :max came, no other has messages now
+       NOT EXISTS (SELECT 1 FROM wanted w
+                   WHERE w.partition_no NOT IN (SELECT partition_no FROM cur)) AS all_locked
 FROM due CROSS JOIN tok LEFT JOIN ranked msg ON TRUE
