@@ -112,6 +112,10 @@ class MariaDbDifferencesTest {
       s.execute("CREATE TABLE dl (id int PRIMARY KEY, v int) ENGINE=InnoDB");
       s.execute("INSERT INTO dl VALUES (1, 0), (2, 0)");
     }
+    // Its own thread, not the common pool: with two cores that pool has one worker, which
+    // another test's task could still hold.
+    java.util.concurrent.ExecutorService own =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try (Connection a = connect();
         Connection b = connect()) {
       a.setAutoCommit(false);
@@ -119,10 +123,10 @@ class MariaDbDifferencesTest {
       a.createStatement().executeUpdate("UPDATE dl SET v = 1 WHERE id = 1");
       b.createStatement().executeUpdate("UPDATE dl SET v = 1 WHERE id = 2");
       CompletableFuture<Void> first =
-          CompletableFuture.runAsync(() -> update(a, "UPDATE dl SET v = 2 WHERE id = 2"));
+          CompletableFuture.runAsync(() -> update(a, "UPDATE dl SET v = 2 WHERE id = 2"), own);
       SQLException e = null;
       try {
-        waitUntilBlocked();
+        waitUntilBlocked(first);
         b.createStatement().executeUpdate("UPDATE dl SET v = 2 WHERE id = 1");
       } catch (SQLException deadlock) {
         e = deadlock;
@@ -138,6 +142,8 @@ class MariaDbDifferencesTest {
       assertThat(MariaDbDialect.INSTANCE.uniqueViolation(e)).isFalse();
       a.rollback();
       b.rollback();
+    } finally {
+      own.shutdownNow();
     }
   }
 
@@ -192,7 +198,8 @@ class MariaDbDifferencesTest {
   }
 
   /** Waits until some session of this database waits for a row lock. */
-  private static void waitUntilBlocked() throws Exception {
+  /** Waits until a session waits for a lock; fails at once if {@code blocker} ended instead. */
+  private static void waitUntilBlocked(CompletableFuture<Void> blocker) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     try (Connection c = connect();
         Statement s = c.createStatement()) {
@@ -205,6 +212,10 @@ class MariaDbDifferencesTest {
           if (rs.getInt(1) > 0) {
             return;
           }
+        }
+        if (blocker.isDone()) {
+          blocker.get(); // throws what ended it
+          throw new AssertionError("the blocking update finished without waiting for a lock");
         }
         assertThat(System.nanoTime()).as("a session waits for a lock").isLessThan(deadline);
         Thread.sleep(10);
