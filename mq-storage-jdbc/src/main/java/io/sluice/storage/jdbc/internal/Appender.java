@@ -256,10 +256,9 @@ public final class Appender {
       keys[i] = batch.get(i).message().key();
     }
     Columns c = columns(batch, now);
-    Map<Integer, Long> bases = new HashMap<>();
-    long inserted =
-        h
-            .createQuery(sql.get("append_spread"))
+    // One row per partition written: {partition, base offset, messages inserted in all}.
+    List<long[]> reserved =
+        h.createQuery(sql.get("append_spread"))
             .bind("topicId", row.id())
             .bind("parts", array("int", parts))
             .bind("keys", array("text", keys))
@@ -268,23 +267,23 @@ public final class Appender {
             .bind("timestamps", array("bigint", c.timestamps()))
             .bind("deliverAts", array("bigint", c.deliverAts()))
             .map(
-                (rs, ctx) -> {
-                  bases.put(rs.getInt("partition_no"), rs.getLong("base"));
-                  return rs.getLong("inserted");
-                })
-            .list()
-            .stream()
-            .findFirst()
-            .orElse(0L);
+                (rs, ctx) ->
+                    new long[] {
+                      rs.getInt("partition_no"), rs.getLong("base"), rs.getLong("inserted")
+                    })
+            .list();
+    long inserted = reserved.isEmpty() ? 0 : reserved.get(0)[2];
     if (inserted != n) {
       // Partitions are never deleted, and the batch was checked against the cached count.
       throw new IllegalStateException(
           "append to " + topic + " wrote " + inserted + " of " + n + " messages");
     }
+    Map<Integer, Long> next = new HashMap<>(); // per partition, the offset of its next message
+    reserved.forEach(r -> next.put((int) r[0], r[1]));
     List<Receipt> receipts = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int partition = parts[i];
-      long offset = bases.merge(partition, 1L, Long::sum) - 1;
+      long offset = next.merge(partition, 1L, Long::sum) - 1;
       receipts.add(new Receipt(topic, partition, offset, c.stamped()[i], false));
     }
     return java.util.Optional.of(receipts);

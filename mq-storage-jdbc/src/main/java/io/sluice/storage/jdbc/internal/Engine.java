@@ -188,14 +188,14 @@ public final class Engine implements AutoCloseable {
       }
     }
     int partition = db.autoCommit("append", h -> appender.onePartition(h, topic, batch));
-    if (partition < 0 && db.dialect().fastPaths()) {
-      Optional<List<Receipt>> spread =
-          db.autoCommit("append", h -> appender.appendSpread(h, topic, batch, db.now()));
-      if (spread.isPresent()) {
-        return spread.get();
-      }
-    }
     if (partition < 0) {
+      if (db.dialect().fastPaths()) {
+        Optional<List<Receipt>> spread =
+            db.autoCommit("append", h -> appender.appendSpread(h, topic, batch, db.now()));
+        if (spread.isPresent()) {
+          return spread.get();
+        }
+      }
       return db.tx("append", h -> appender.append(h, topic, batch, db.now()));
     }
     return combiner.append(
