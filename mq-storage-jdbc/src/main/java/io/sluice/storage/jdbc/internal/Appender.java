@@ -138,9 +138,18 @@ public final class Appender {
     if (batches.size() == 1) {
       return List.of(append(h, topic, batches.get(0), now));
     }
+    return split(append(h, topic, concat(batches), now), batches);
+  }
+
+  /** Several calls' batches as one, in order. */
+  static List<OutgoingMessage> concat(List<List<OutgoingMessage>> batches) {
     List<OutgoingMessage> all = new ArrayList<>();
     batches.forEach(all::addAll);
-    List<Receipt> receipts = append(h, topic, all, now);
+    return all;
+  }
+
+  /** The receipts of {@link #concat}'s batch handed back per call, in the calls' order. */
+  static List<List<Receipt>> split(List<Receipt> receipts, List<List<OutgoingMessage>> batches) {
     List<List<Receipt>> out = new ArrayList<>(batches.size());
     int from = 0;
     for (List<OutgoingMessage> b : batches) {

@@ -205,18 +205,11 @@ public final class Engine implements AutoCloseable {
   /** Several calls' batches to one topic as one (see {@link AppendCombiner}). */
   private List<List<Receipt>> appendCombined(String topic, List<List<OutgoingMessage>> batches) {
     if (db.dialect().fastPaths()) {
-      List<OutgoingMessage> all = new java.util.ArrayList<>();
-      batches.forEach(all::addAll);
+      List<OutgoingMessage> all = Appender.concat(batches);
       Optional<List<Receipt>> fast =
           db.autoCommit("append", h -> appender.appendToOnePartition(h, topic, all, db.now()));
       if (fast.isPresent()) {
-        List<List<Receipt>> out = new java.util.ArrayList<>(batches.size());
-        int from = 0;
-        for (List<OutgoingMessage> b : batches) {
-          out.add(List.copyOf(fast.get().subList(from, from + b.size())));
-          from += b.size();
-        }
-        return out;
+        return Appender.split(fast.get(), batches);
       }
     }
     return db.tx("append", h -> appender.appendAll(h, topic, batches, db.now()));
