@@ -7,6 +7,7 @@ import io.sluice.api.Message;
 import io.sluice.api.Producer;
 import io.sluice.api.Receipt;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.Percentiles;
 import io.sluice.benchmarks.Progress;
 import io.sluice.benchmarks.file.FileStorageBenchmark;
 import io.sluice.consumer.ConsumerGroup;
@@ -29,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -312,13 +312,12 @@ public final class EndToEnd {
       LockSupport.parkNanos(10_000_000);
     }
     g.close();
-    int warm = total / 5; // the first fifth warms up the JIT and is not counted
-    long[] sorted = new long[total - warm];
-    for (int i = warm; i < total; i++) {
-      sorted[i - warm] = latencies.get(i);
+    long[] all = new long[total];
+    for (int i = 0; i < total; i++) {
+      all[i] = latencies.get(i);
     }
-    Arrays.sort(sorted);
-    int n = sorted.length;
+    // The first fifth warms up the JIT and is not counted.
+    Percentiles p = new Percentiles(all, total / 5, total);
     System.out.printf(
         "%s: %,d msg/s for %d s, linger %d us (first 20%% not counted), end-to-end latency"
             + " p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
@@ -326,10 +325,10 @@ public final class EndToEnd {
         rate,
         seconds,
         linger.toNanos() / 1_000,
-        sorted[n / 2] / 1e6,
-        sorted[(int) (n * 0.99)] / 1e6,
-        sorted[(int) (n * 0.999)] / 1e6,
-        sorted[n - 1] / 1e6);
+        p.ms(0.5),
+        p.ms(0.99),
+        p.ms(0.999),
+        p.maxMs());
   }
 
   private static void sends(Sluice sluice, String backend, int count) {
@@ -360,14 +359,9 @@ public final class EndToEnd {
   }
 
   private static void printSends(String backend, String how, double rate, long[] nanos) {
-    Arrays.sort(nanos);
+    Percentiles p = new Percentiles(nanos, 0, nanos.length);
     System.out.printf(
         "%s: one thread, %,d x %s: %,.0f msg/s, p50 %.3f ms, p99 %.3f ms%n",
-        backend,
-        nanos.length,
-        how,
-        rate,
-        nanos[nanos.length / 2] / 1e6,
-        nanos[(int) (nanos.length * 0.99)] / 1e6);
+        backend, nanos.length, how, rate, p.ms(0.5), p.ms(0.99));
   }
 }

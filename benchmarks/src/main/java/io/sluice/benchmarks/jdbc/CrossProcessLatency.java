@@ -2,6 +2,7 @@ package io.sluice.benchmarks.jdbc;
 
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
+import io.sluice.benchmarks.Percentiles;
 import io.sluice.spi.Ack;
 import io.sluice.spi.AckRequest;
 import io.sluice.spi.AppendWatch;
@@ -230,20 +231,17 @@ public final class CrossProcessLatency {
   }
 
   private static void report(long[] latencies, long pollMillis, boolean notify, double idleRate) {
-    int warm = latencies.length / 4;
-    long[] sorted = Arrays.copyOfRange(latencies, warm, latencies.length);
-    Arrays.sort(sorted);
-    int n = sorted.length;
+    Percentiles p = new Percentiles(latencies, latencies.length / 4, latencies.length);
     System.out.printf(
         Locale.ROOT,
         "consumer in another JVM, poll %d ms, notifications %s: latency p50 %.2f ms, p99 %.2f ms,"
             + " p99.9 %.2f ms, max %.2f ms; idle: %.1f claim statements/s%n",
         pollMillis,
         notify ? "on" : "off",
-        sorted[n / 2] / 1e6,
-        sorted[(int) (n * 0.99)] / 1e6,
-        sorted[(int) (n * 0.999)] / 1e6,
-        sorted[n - 1] / 1e6,
+        p.ms(0.5),
+        p.ms(0.99),
+        p.ms(0.999),
+        p.maxMs(),
         idleRate);
     System.out.printf(
         Locale.ROOT,
@@ -279,18 +277,9 @@ public final class CrossProcessLatency {
       if (size == 0) {
         return "(none after warm-up)";
       }
-      long[] sorted = Arrays.copyOf(kept, size);
-      Arrays.sort(sorted);
-      double sum = 0;
-      for (long n : sorted) {
-        sum += n;
-      }
+      Percentiles p = new Percentiles(kept, 0, size);
       return String.format(
-          Locale.ROOT,
-          "mean %.2f / p50 %.2f / p99 %.2f ms",
-          sum / size / 1e6,
-          sorted[size / 2] / 1e6,
-          sorted[(int) (size * 0.99)] / 1e6);
+          Locale.ROOT, "mean %.2f / p50 %.2f / p99 %.2f ms", p.meanMs(), p.ms(0.5), p.ms(0.99));
     }
   }
 }
