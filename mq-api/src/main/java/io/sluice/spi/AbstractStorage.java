@@ -7,6 +7,7 @@ import io.sluice.api.error.StaleDeliveryException;
 import io.sluice.api.error.StorageClosedException;
 import io.sluice.api.internal.AppendWatchers;
 import io.sluice.api.internal.Validation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -52,6 +53,10 @@ public abstract class AbstractStorage implements Storage {
 
   protected abstract long doOffsetFor(String topic, int partition, Position position);
 
+  /**
+   * Claims; with {@code request.start()}, counts the attempt of every lease it returns (a backend
+   * without a claim that can do it in one step calls {@link #startClaimed} on its leases).
+   */
   protected abstract List<Lease> doClaim(ClaimRequest request);
 
   protected abstract BatchResult doMarkStarted(StartRequest request);
@@ -214,6 +219,21 @@ public abstract class AbstractStorage implements Storage {
   public final List<Lease> claim(ClaimRequest request) {
     Validation.required("request", request);
     return call(() -> doClaim(request));
+  }
+
+  /**
+   * For a backend whose claim cannot count attempts itself: when {@code request.start()}, marks
+   * {@code leases} started with {@link #doMarkStarted} and returns those it applied to (a lease the
+   * mark rejects, one already expired, is left out: it is claimable again); otherwise returns
+   * {@code leases}.
+   */
+  protected final List<Lease> startClaimed(ClaimRequest request, List<Lease> leases) {
+    if (!request.start() || leases.isEmpty()) {
+      return leases;
+    }
+    List<DeliveryId> ids = new ArrayList<>(leases.size());
+    leases.forEach(l -> ids.add(l.id()));
+    return doMarkStarted(new StartRequest(request.group(), ids)).notRejected(leases);
   }
 
   @Override

@@ -43,12 +43,13 @@ import java.util.List;
  *
  * <h2>Attempts</h2>
  *
- * An <i>attempt</i> is a handler run. A claim does not count one: {@link #markStarted} does, before
- * the handler runs, or a {@link #release} that reports a failed attempt of a lease not marked
- * started. So messages a member claimed (or prefetched) but never started, because it died or gave
- * them back, are delivered again with the same attempt number; only a message whose handler started
- * and never reported back has used up an attempt. {@link Lease#attempt()} is the attempts counted
- * before the grant plus one.
+ * An <i>attempt</i> is a handler run. A claim does not count one (unless it is asked to, for a
+ * caller that starts every lease at once): {@link #markStarted} does, before the handler runs, or a
+ * {@link #release} that reports a failed attempt of a lease not marked started. So messages a
+ * member claimed (or prefetched) but never started, because it died or gave them back, are
+ * delivered again with the same attempt number; only a message whose handler started and never
+ * reported back has used up an attempt. {@link Lease#attempt()} is the attempts counted before the
+ * grant plus one.
  */
 @Evolving
 public interface Storage extends AutoCloseable {
@@ -159,7 +160,10 @@ public interface Storage extends AutoCloseable {
    *   <li><b>Exclusive:</b> concurrent claims (threads, processes, hosts) never return a message
    *       while another unexpired lease on it exists, and on SQL never wait for each other.
    *   <li><b>Attempts:</b> a claim counts no attempt (see the class description); each lease
-   *       carries the attempt number its handler run would be.
+   *       carries the attempt number its handler run would be. A claim with {@code request.start()}
+   *       counts that attempt for every lease it returns, as {@link #markStarted} would, in the
+   *       same atomic step where the store has one: a lease is returned only once its attempt is
+   *       counted, and a later {@code markStarted} of it counts nothing more.
    *   <li><b>Start:</b> a partition the group has never consumed starts at {@code
    *       request.startPosition()}; a committed offset below the log start (retention) moves to it.
    *   <li><b>Paused:</b> a group paused for the topic ({@link #pause}) gets an empty list, and the

@@ -207,7 +207,7 @@ public final class InMemoryStorage extends AbstractStorage {
               claimer.claim(t, t.partitions().get((first + i) % n), g, request, now, limit, out);
             }
           }
-          return out;
+          return startClaimed(request, out); // the lock is reentrant: one atomic step
         });
   }
 

@@ -175,7 +175,7 @@ public final class FileStorage extends AbstractStorage {
     if (files.pauses().isPaused(request.group(), request.topic())) {
       return List.of();
     }
-    return state.claim(request);
+    return startClaimed(request, state.claim(request));
   }
 
   @Override

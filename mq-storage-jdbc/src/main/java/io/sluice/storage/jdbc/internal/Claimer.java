@@ -105,6 +105,7 @@ public final class Claimer {
               .bind("now", Database.ts(now))
               .bind("until", Database.ts(until))
               .bind("runMax", RUN_MAX)
+              .bind("start", r.start())
               .map((rs, ctx) -> FastRow.read(rs, ctx, row.name()))
               .list();
       if (rows.get(0).dueWaiting()) {

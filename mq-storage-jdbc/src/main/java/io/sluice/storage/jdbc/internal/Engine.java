@@ -20,7 +20,9 @@ import io.sluice.spi.TransactionalWork;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -215,7 +217,11 @@ public final class Engine implements AutoCloseable {
     return db.tx("append", h -> appender.appendAll(h, topic, batches, db.now()));
   }
 
-  /** Claims: the auto-commit fast path for unordered groups when nothing is due again. */
+  /**
+   * Claims: the auto-commit fast path for unordered groups when nothing is due again (it counts the
+   * attempts of a claim with {@code start} itself), else one transaction that claims and, with
+   * {@code start}, marks what it claimed.
+   */
   public List<io.sluice.spi.Lease> claim(io.sluice.spi.ClaimRequest r) {
     if (db.dialect().fastPaths() && r.ordering() == io.sluice.api.Ordering.UNORDERED) {
       List<io.sluice.spi.Lease> fast =
@@ -224,7 +230,27 @@ public final class Engine implements AutoCloseable {
         return fast;
       }
     }
-    return db.tx("claim", h -> claimer.claim(h, r, db.now()));
+    return db.tx(
+        "claim",
+        h -> {
+          Instant now = db.now();
+          List<io.sluice.spi.Lease> claimed = claimer.claim(h, r, now);
+          return r.start() ? started(h, r.group(), claimed, now) : claimed;
+        });
+  }
+
+  /**
+   * Marks {@code claimed} started in the claim's transaction; returns those marked (all of them,
+   * unless a lease shorter than the clock's resolution is already over).
+   */
+  private List<io.sluice.spi.Lease> started(
+      Handle h, String group, List<io.sluice.spi.Lease> claimed, Instant now) {
+    if (claimed.isEmpty()) {
+      return claimed;
+    }
+    List<DeliveryId> ids = new ArrayList<>(claimed.size());
+    claimed.forEach(l -> ids.add(l.id()));
+    return leases.markStarted(h, group, ids, now).notRejected(claimed);
   }
 
   /**

@@ -6,7 +6,9 @@
 -- messages of a partition become run rows of up to :runMax (msg_offset, span; token of offset
 -- msg_offset + i = token + i), so a claim of 1,000 messages writes a handful of delivery rows, not
 -- 1,000. Due messages are leased with tokens claim_no * 10000 + n (n = rank among the due ones);
--- delayed ones get a waiting row each (not leased). Claims count no attempt (attempts stays 0: markStarted counts). Unordered rows store no
+-- delayed ones get a waiting row each (not leased). A claim counts no attempt (markStarted does)
+-- unless :start: then each leased row counts its attempt as a start mark would (a single-message
+-- row: attempts 1, started; a run: every started bit set). Unordered rows store no
 -- key. A paused group (mq_pauses, primary-key probe) takes nothing. If the group has deliveries due
 -- again (expired leases, retries) or held rows (it claimed KEY_ORDERED before), nothing is taken
 -- and the one returned row says so (due_waiting): the caller then runs the general claim, which
@@ -92,14 +94,17 @@ WITH paused AS (
 ), ins AS (
   INSERT INTO ${schema}.mq_deliveries
       (group_name, topic_id, partition_no, msg_offset, msg_key, token, attempts, leased,
-       visible_at, first_delivered_at, span)
+       visible_at, first_delivered_at, span, started, started_bits)
   SELECT :group, :topicId, runs.partition_no, runs.start, NULL,
-         tok.claim_no * 10000 + runs.rn0 - 1, 0, TRUE, CAST(:until AS timestamptz),
-         CAST(:now AS timestamptz), runs.span
+         tok.claim_no * 10000 + runs.rn0 - 1,
+         CASE WHEN :start AND runs.span = 1 THEN 1 ELSE 0 END, TRUE, CAST(:until AS timestamptz),
+         CAST(:now AS timestamptz), runs.span, :start AND runs.span = 1,
+         CASE WHEN :start AND runs.span > 1
+              THEN CAST(repeat('1', CAST(runs.span AS integer)) AS bit varying) END
   FROM runs, tok
   UNION ALL
   SELECT :group, :topicId, ranked.partition_no, ranked.msg_offset, NULL, 0, 0, FALSE,
-         ranked.deliver_at, NULL, 1
+         ranked.deliver_at, NULL, 1, FALSE, NULL
   FROM ranked WHERE NOT ranked.due
   RETURNING 1
 ), adv AS (
