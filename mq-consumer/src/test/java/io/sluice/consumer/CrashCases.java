@@ -101,7 +101,8 @@ abstract class CrashCases extends ConsumerCase {
     assertThat(storage().markStarted(new StartRequest(group, ids)).rejected()).isEmpty();
   }
 
-  private void runAndKillChild(List<String> storeArgs, int maxAttempts) throws Exception {
+  /** Runs a crashing consumer, kills it once its handler started; returns the offset it handled. */
+  private long runAndKillChild(List<String> storeArgs, int maxAttempts) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
@@ -121,9 +122,10 @@ abstract class CrashCases extends ConsumerCase {
       while ((line = out.readLine()) != null && !line.startsWith("HANDLING")) {
         seen.append(line).append('\n');
       }
-      assertThat(line).as("child consumer output:\n%s", seen).isEqualTo("HANDLING 0");
+      assertThat(line).as("child consumer output:\n%s", seen).startsWith("HANDLING ");
       child.destroyForcibly();
       assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      return Long.parseLong(line.substring("HANDLING ".length()));
     } finally {
       child.destroyForcibly();
     }
@@ -161,57 +163,69 @@ abstract class CrashCases extends ConsumerCase {
    * RELIABILITY F19: a message that hangs its consumer, which is killed again and again, is
    * dead-lettered as abandoned once its attempts are used up; the messages the dead members had
    * prefetched but never started come back with their attempt number unchanged and are handled.
+   * Each message's final attempt number is one more than the crash rounds that started it.
    */
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS) // CRASH_ROUNDS child JVMs on a loaded machine
-  void aCrashLoopDeadLettersOnlyTheMessageWhoseHandlerRan() throws Exception {
+  void aCrashLoopDeadLettersOnlyTheMessagesWhoseHandlerRan() throws Exception {
     topic("orders", 1);
     produce("orders", 10);
-    int maxAttempts = CRASH_ROUNDS;
-    for (int crash = 0; crash < maxAttempts; crash++) {
-      crashWhileHandlingTheFirstMessage(maxAttempts);
+    // Which message a dying member starts depends on which leases ran out first (a member that
+    // dies before it prefetched leaves the older lease of another message): count them.
+    Map<Long, Integer> handled = new ConcurrentHashMap<>();
+    for (int crash = 0; crash < CRASH_ROUNDS; crash++) {
+      handled.merge(crashWhileHandlingTheFirstMessage(CRASH_ROUNDS + 1), 1, Integer::sum);
       clock().advance(Duration.ofSeconds(31)); // the dead member's leases run out
     }
-    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    int maxAttempts = handled.values().stream().max(Integer::compare).orElseThrow();
+    Map<Long, List<Integer>> seen = new ConcurrentHashMap<>();
     group("billing", "orders")
         .concurrency(1)
         .retry(RetryPolicy.maxAttempts(maxAttempts).backoff(NOW))
         .handler(
             d ->
-                seen.computeIfAbsent(d.payloadAsString(), k -> new CopyOnWriteArrayList<>())
+                seen.computeIfAbsent(d.offset(), k -> new CopyOnWriteArrayList<>())
                     .add(d.attempt()))
         .start();
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    List<Long> usedUp =
+        handled.entrySet().stream()
+            .filter(e -> e.getValue() == maxAttempts)
+            .map(Map.Entry::getKey)
+            .toList();
     assertThat(sluice().admin().deadLetters("orders.dlq", 10))
-        .singleElement()
-        .satisfies(
-            dl -> {
-              assertThat(dl.message().payloadAsString()).isEqualTo("m-0");
-              assertThat(dl.reason()).isEqualTo("abandoned");
-            });
-    assertThat(seen).doesNotContainKey("m-0").hasSize(9);
-    assertThat(seen.values()).allSatisfy(a -> assertThat(a).containsExactly(1));
+        .as("handled in crash rounds: %s", handled)
+        .allSatisfy(dl -> assertThat(dl.reason()).isEqualTo("abandoned"))
+        .extracting(dl -> dl.message().payloadAsString())
+        .containsExactlyInAnyOrderElementsOf(usedUp.stream().map(o -> "m-" + o).toList());
+    assertThat(seen.keySet()).doesNotContainAnyElementsOf(usedUp).hasSize(10 - usedUp.size());
+    seen.forEach(
+        (offset, attempts) ->
+            assertThat(attempts)
+                .as("m-%d, whose handler ran in %d crash rounds", offset, handled.get(offset))
+                .containsExactly(handled.getOrDefault(offset, 0) + 1));
   }
 
   /**
-   * One member with concurrency 1 and the default prefetch starts handling m-0, hangs, and dies: a
-   * child process killed with SIGKILL, or (for a store that lives in this process) a member cut off
-   * from the store, so that nothing it holds is released.
+   * One member with concurrency 1 and the default prefetch starts handling a message, hangs, and
+   * dies: a child process killed with SIGKILL, or (for a store that lives in this process) a member
+   * cut off from the store, so that nothing it holds is released. Returns the offset it handled.
    */
-  private void crashWhileHandlingTheFirstMessage(int maxAttempts) throws Exception {
+  private long crashWhileHandlingTheFirstMessage(int maxAttempts) throws Exception {
     List<String> args = crashingConsumerArgs();
     if (!args.isEmpty()) {
       if (exclusiveStore()) {
         contract().closeForChild();
       }
-      runAndKillChild(args, maxAttempts);
+      long offset = runAndKillChild(args, maxAttempts);
       if (exclusiveStore()) {
         contract().reopen(clock());
       }
-      return;
+      return offset;
     }
     RecordingStorage doomed = new RecordingStorage(storage().delegate);
     CountDownLatch handling = new CountDownLatch(1);
+    long[] offset = new long[1];
     try (Sluice member = Sluice.builder().storage(doomed).clock(clock()).build()) {
       member
           .consumer("billing")
@@ -222,6 +236,7 @@ abstract class CrashCases extends ConsumerCase {
           .retry(RetryPolicy.maxAttempts(maxAttempts))
           .handler(
               d -> {
+                offset[0] = d.offset();
                 handling.countDown();
                 new CountDownLatch(1).await();
               })
@@ -229,6 +244,33 @@ abstract class CrashCases extends ConsumerCase {
       assertThat(handling.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
       doomed.sever();
     }
+    return offset[0];
+  }
+
+  /**
+   * With free handler slots for what it claims, a member has the claim count the starts (one store
+   * call, on a database one commit): the attempt is counted before the handler runs, and nothing
+   * marks it again.
+   */
+  @Test
+  void aClaimWithASlotForEveryDeliveryCountsTheirStartsItself() {
+    topic("orders", 1);
+    produce("orders", 3);
+    List<Integer> countedWhenStarting = new CopyOnWriteArrayList<>();
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    group("billing", "orders")
+        .concurrency(4)
+        .handler(
+            d -> {
+              countedWhenStarting.add(storage().claimedStarted.get());
+              attempts.add(d.attempt());
+            })
+        .start();
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(attempts).containsExactly(1, 1, 1);
+    assertThat(countedWhenStarting).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(storage().claimedStarted.get()).isEqualTo(3);
+    assertThat(storage().startedDeliveries.get()).as("marked again").isZero();
   }
 
   /**
@@ -275,8 +317,15 @@ abstract class CrashCases extends ConsumerCase {
           }
         };
     List<Integer> attempts = new CopyOnWriteArrayList<>();
-    group("billing", "orders").handler(d -> attempts.add(d.attempt())).start();
+    // One slot and a prefetch of 4: fewer slots are ever free than half the prefetch, so no claim
+    // counts starts itself and the delivery goes through markStarted.
+    group("billing", "orders")
+        .concurrency(1)
+        .prefetch(4)
+        .handler(d -> attempts.add(d.attempt()))
+        .start();
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(storage().claimedStarted.get()).isZero();
     assertThat(expired).isTrue();
     assertThat(attempts).as("only the redelivery ran, as a first attempt").containsExactly(1);
     assertThat(stats().delivered.get()).isEqualTo(1);

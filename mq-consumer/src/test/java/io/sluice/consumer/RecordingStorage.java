@@ -40,6 +40,10 @@ final class RecordingStorage implements Storage {
   final AtomicInteger extends_ = new AtomicInteger();
   final AtomicInteger acks = new AtomicInteger();
   final AtomicInteger claimed = new AtomicInteger();
+
+  /** Deliveries claimed by claims that counted their starts ({@link ClaimRequest#start()}). */
+  final AtomicInteger claimedStarted = new AtomicInteger();
+
   final AtomicInteger claims = new AtomicInteger();
   final AtomicInteger reads = new AtomicInteger();
   final AtomicInteger starts = new AtomicInteger();
@@ -124,6 +128,9 @@ final class RecordingStorage implements Storage {
     claims.incrementAndGet();
     List<Lease> leases = delegate.claim(request);
     claimed.addAndGet(leases.size());
+    if (request.start()) {
+      claimedStarted.addAndGet(leases.size());
+    }
     return leases;
   }
 

@@ -35,20 +35,23 @@ import java.util.concurrent.locks.LockSupport;
  * the consumer's idle claim rate. The parent JVM sends {@code rate} messages per second for {@code
  * seconds} (every millisecond it appends what is due as one batch, like a producer with a 1 ms
  * linger), each carrying its send time ({@code System.nanoTime}, one monotonic clock for every
- * process of this host); a child JVM consumes through the SPI the way the runtime's claim loop
- * does: claim up to 512, markStarted, handle, hand the acks to an ack thread (which acks whatever
- * gathered while its previous call ran); when a claim finds nothing it waits {@code pollMillis} or
- * until the store wakes it ({@code watchAppends}: its own appends, and with {@code notify} other
- * processes' through LISTEN/NOTIFY). Then the parent stays idle for 5 s and the child counts its
- * claim statements in that time. Latencies and call times are reported without the first quarter of
- * the run (JIT warm-up: on two cores the compilers compete with the run for seconds).
+ * process of this host); a child JVM consumes through the SPI the way the runtime's claim loop does
+ * with a free handler slot for each message: claim up to 512 with the claim counting their starts
+ * ({@code startInClaim}; else a claim, then a {@code markStarted} call), handle, hand the acks to
+ * an ack thread (which acks whatever gathered while its previous call ran); when a claim finds
+ * nothing it waits {@code pollMillis} or until the store wakes it ({@code watchAppends}: its own
+ * appends, and with {@code notify} other processes' through LISTEN/NOTIFY). Then the parent stays
+ * idle for 5 s and the child counts its claim statements in that time. Latencies and call times are
+ * reported without the first quarter of the run (JIT warm-up: on two cores the compilers compete
+ * with the run for seconds).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.CrossProcessLatency \
- *     [url] [user] [rate] [seconds] [pollMillis] [notify]
+ *     [url] [user] [rate] [seconds] [pollMillis] [notify] [startInClaim]
  * </pre>
  *
- * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 40, 50, true.
+ * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 40, 50, true,
+ * true.
  */
 public final class CrossProcessLatency {
   private static final String SCHEMA = "sluice_latency_bench";
@@ -74,6 +77,7 @@ public final class CrossProcessLatency {
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 40;
     long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 50;
     boolean notify = args.length <= 5 || Boolean.parseBoolean(args[5]);
+    boolean startInClaim = args.length <= 6 || Boolean.parseBoolean(args[6]);
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
       s.execute(BenchSql.dropSchema(url, SCHEMA));
@@ -92,7 +96,8 @@ public final class CrossProcessLatency {
                   user,
                   Integer.toString(total),
                   Long.toString(pollMillis),
-                  Boolean.toString(notify))
+                  Boolean.toString(notify),
+                  Boolean.toString(startInClaim))
               .redirectErrorStream(true)
               .start();
       BufferedReader out =
@@ -156,6 +161,7 @@ public final class CrossProcessLatency {
     int total = Integer.parseInt(args[3]);
     long pollMillis = Long.parseLong(args[4]);
     boolean notify = Boolean.parseBoolean(args[5]);
+    boolean startInClaim = Boolean.parseBoolean(args[6]);
     long[] latencies = new long[total];
     AtomicLong claims = new AtomicLong();
     Semaphore wake = new Semaphore(0);
@@ -183,16 +189,25 @@ public final class CrossProcessLatency {
       System.out.println("ready");
       int received = 0;
       while (received < total) {
-        received += round(store, claims, latencies, wake, pollMillis, acks, received > total / 4);
+        received +=
+            round(
+                store,
+                claims,
+                latencies,
+                wake,
+                pollMillis,
+                acks,
+                received > total / 4,
+                startInClaim);
       }
       long before = claims.get();
       long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
       while (System.nanoTime() < idleEnd) {
-        round(store, claims, latencies, wake, pollMillis, acks, false);
+        round(store, claims, latencies, wake, pollMillis, acks, false, startInClaim);
       }
       acker.interrupt();
       double idleRate = (claims.get() - before) / (double) IDLE_SECONDS;
-      report(latencies, pollMillis, notify, idleRate);
+      report(latencies, pollMillis, notify, startInClaim, idleRate);
     }
   }
 
@@ -204,23 +219,30 @@ public final class CrossProcessLatency {
       Semaphore wake,
       long pollMillis,
       java.util.Queue<Ack> ackQueue,
-      boolean warm)
+      boolean warm,
+      boolean startInClaim)
       throws InterruptedException {
     wake.drainPermits();
     long t0 = System.nanoTime();
-    List<Lease> leases = store.claim(ClaimRequest.of("g", "lat", 512, Duration.ofSeconds(30)));
+    List<Lease> leases =
+        store.claim(
+            ClaimRequest.of("g", "lat", 512, Duration.ofSeconds(30)).withStart(startInClaim));
     claims.incrementAndGet();
     if (leases.isEmpty()) {
       wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
       return 0;
     }
     long t1 = System.nanoTime();
-    List<DeliveryId> ids = new ArrayList<>(leases.size());
-    leases.forEach(l -> ids.add(l.id()));
-    store.markStarted(new StartRequest("g", ids));
+    if (!startInClaim) {
+      List<DeliveryId> ids = new ArrayList<>(leases.size());
+      leases.forEach(l -> ids.add(l.id()));
+      store.markStarted(new StartRequest("g", ids));
+    }
     long now = System.nanoTime();
     CLAIMS.add(t1 - t0, warm);
-    MARKS.add(now - t1, warm);
+    if (!startInClaim) {
+      MARKS.add(now - t1, warm);
+    }
     for (Lease l : leases) {
       ByteBuffer b = ByteBuffer.wrap(l.message().message().payload());
       int n = b.getInt();
@@ -230,14 +252,16 @@ public final class CrossProcessLatency {
     return leases.size();
   }
 
-  private static void report(long[] latencies, long pollMillis, boolean notify, double idleRate) {
+  private static void report(
+      long[] latencies, long pollMillis, boolean notify, boolean startInClaim, double idleRate) {
     Percentiles p = new Percentiles(latencies, latencies.length / 4, latencies.length);
     System.out.printf(
         Locale.ROOT,
-        "consumer in another JVM, poll %d ms, notifications %s: latency p50 %.2f ms, p99 %.2f ms,"
-            + " p99.9 %.2f ms, max %.2f ms; idle: %.1f claim statements/s%n",
+        "consumer in another JVM, poll %d ms, notifications %s, starts %s: latency p50 %.2f ms,"
+            + " p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; idle: %.1f claim statements/s%n",
         pollMillis,
         notify ? "on" : "off",
+        startInClaim ? "in the claim" : "marked after it",
         p.ms(0.5),
         p.ms(0.99),
         p.ms(0.999),

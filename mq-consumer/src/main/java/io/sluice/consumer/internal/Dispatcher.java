@@ -5,6 +5,7 @@ import io.sluice.consumer.GroupConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -170,6 +171,61 @@ final class Dispatcher {
      */
     private List<DeliveryTask> takeBatch() {
       return started.isEmpty() ? null : fillBatch(this);
+    }
+  }
+
+  /**
+   * Reserves up to {@code max} free handler slots for a claim that counts the attempts of what it
+   * claims ({@link io.sluice.spi.ClaimRequest#start()}), so that every delivery of that claim
+   * starts at once: only while no claimed delivery waits for a slot and keys have no lanes ({@code
+   * KEY_ORDERED} may hold a delivery back). Returns how many were reserved; they are given back by
+   * {@link #submitStarted} or {@link #unreserve}.
+   */
+  int reserve(int max) {
+    lock.lock();
+    try {
+      if (closing || lanes != null || !ready.isEmpty()) {
+        return 0;
+      }
+      int n = Math.max(0, Math.min(max, room()));
+      marking += n;
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Gives back {@code reserved} slots that no claimed delivery took. */
+  void unreserve(int reserved) {
+    if (reserved == 0) {
+      return;
+    }
+    lock.lock();
+    try {
+      marking -= reserved;
+      wakeMarker();
+      quiet.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues deliveries whose claim counted their attempts, on the {@code reserved} slots it was made
+   * for ({@link #reserve}; at least as many as deliveries): they pass the gate without a store call
+   * and go straight to the workers. Once closing they stay unsettled, for shutdown to release.
+   */
+  void submitStarted(DeliveryTask[] tasks, int reserved) {
+    List<DeliveryTask> batch = Arrays.asList(tasks);
+    List<DeliveryTask> go = gate.start(batch, true);
+    lock.lock();
+    try {
+      marking -= reserved;
+      hand(batch, go);
+      wakeMarker();
+      quiet.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -16,12 +16,13 @@ import java.util.Set;
 /**
  * Counts attempts before handlers run: the {@link Dispatcher} passes every delivery that has a free
  * handler slot (never a prefetched one waiting for a slot), and the gate marks them started in one
- * {@link Storage#markStarted} call, before any of their handlers begins. So an attempt is used up
- * only by a handler run: deliveries a member claimed but never started come back after a crash with
- * their attempt number unchanged. What may not start is handed back unstarted: a delivery whose
- * lease (on the runtime's clock) passed while it waited, or whose mark the store rejected (its
- * lease is gone). A delivery whose attempts are all used up runs no handler (it is dead-lettered as
- * abandoned) and is let through unmarked.
+ * {@link Storage#markStarted} call, before any of their handlers begins (or, for deliveries whose
+ * claim counted their attempts because a slot was reserved for each, makes no call). So an attempt
+ * is used up only by a handler run: deliveries a member claimed but never started come back after a
+ * crash with their attempt number unchanged. What may not start is handed back unstarted: a
+ * delivery whose lease (on the runtime's clock) passed while it waited, or whose mark the store
+ * rejected (its lease is gone). A delivery whose attempts are all used up runs no handler (it is
+ * dead-lettered as abandoned) and is let through unmarked.
  */
 final class StartGate {
   private final Storage storage;
@@ -51,6 +52,14 @@ final class StartGate {
    * settled here (handed back).
    */
   List<DeliveryTask> start(List<DeliveryTask> batch) {
+    return start(batch, false);
+  }
+
+  /**
+   * As {@link #start(List)}; {@code marked}: the claim that leased them counted their attempts
+   * already ({@link io.sluice.spi.ClaimRequest#start()}), so no store call is made for them.
+   */
+  List<DeliveryTask> start(List<DeliveryTask> batch, boolean marked) {
     Instant now = clock.instant();
     List<DeliveryTask> go = new ArrayList<>(batch.size());
     List<DeliveryId> ids = new ArrayList<>(batch.size());
@@ -63,11 +72,14 @@ final class StartGate {
         // the store redelivers it without waiting for its own expiry.
         settler.settleQuietly(t, Outcome.HAND_BACK);
       } else {
-        if (retry.hasAttemptsLeft(t.attempt() - 1)) {
+        if (!marked && retry.hasAttemptsLeft(t.attempt() - 1)) {
           ids.add(t.id());
         }
         go.add(t);
       }
+    }
+    if (marked) {
+      go.forEach(t -> t.started(now));
     }
     return ids.isEmpty() ? go : mark(go, ids, now);
   }
