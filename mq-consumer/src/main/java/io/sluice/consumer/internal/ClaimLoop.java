@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * for one, it reserves them and claims only as many, asking the store to count their starts in the
  * claim ({@link ClaimRequest#start()}): they go straight to the handlers with no start mark of
  * their own, which on a database saves a round trip and a commit per claim (the latency of a
- * lightly loaded member); the prefetch is claimed by the next round. When a full turn over the topics finds nothing, or the member is paused, it waits
- * {@code pollInterval}, or less when the store reports an append to a subscribed topic ({@link
- * Storage#watchAppends}; the member registers {@link #wake()} for it). A failing claim is reported
- * and retried after a growing pause (up to 2 s). While more than {@code max(1000, 4 × (concurrency
- * + prefetch))} acks wait for the store, it does not claim, so a store slower to ack than to claim
- * cannot make leases run out. Every {@code lagInterval} it reports lag per partition.
+ * lightly loaded member); the prefetch is claimed by the next round. When a full turn over the
+ * topics finds nothing, or the member is paused, it waits {@code pollInterval}, or less when the
+ * store reports an append to a subscribed topic ({@link Storage#watchAppends}; the member registers
+ * {@link #wake()} for it). A failing claim is reported and retried after a growing pause (up to 2
+ * s). While more than {@code max(1000, 4 × (concurrency + prefetch))} acks wait for the store, it
+ * does not claim, so a store slower to ack than to claim cannot make leases run out. Every {@code
+ * lagInterval} it reports lag per partition.
  */
 final class ClaimLoop extends LoopService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimLoop.class);
