@@ -32,6 +32,13 @@ class SpiRecordsTest {
     assertThat(w)
         .isEqualTo(
             new ClaimRequest("g", "t", 10, LEASE, Ordering.KEY_ORDERED, Position.LATEST, "host-1"));
+    assertThat(r.start()).isFalse();
+    ClaimRequest s = w.withStart(true);
+    assertThat(s.start()).isTrue();
+    assertThat(s.withMember("host-2").withOrdering(Ordering.UNORDERED).start())
+        .as("the other withers keep start")
+        .isTrue();
+    assertThat(s.withStart(false)).isEqualTo(w);
   }
 
   @Test

@@ -47,11 +47,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.CrossProcessLatency \
- *     [url] [user] [rate] [seconds] [pollMillis] [notify] [startInClaim]
+ *     [url] [user] [rate] [seconds] [pollMillis] [notify] [startInClaim] [notifyIntervalMillis]
  * </pre>
  *
  * Defaults: {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}, 10000, 40, 50, true,
- * true.
+ * true, 10 (the producer's {@code JdbcStorageConfig.notifyInterval}).
  */
 public final class CrossProcessLatency {
   private static final String SCHEMA = "sluice_latency_bench";
@@ -78,12 +78,13 @@ public final class CrossProcessLatency {
     long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 50;
     boolean notify = args.length <= 5 || Boolean.parseBoolean(args[5]);
     boolean startInClaim = args.length <= 6 || Boolean.parseBoolean(args[6]);
+    Duration notifyInterval = Duration.ofMillis(args.length > 7 ? Long.parseLong(args[7]) : 10);
     try (Connection c = DriverManager.getConnection(url, user, null);
         Statement s = c.createStatement()) {
       s.execute(BenchSql.dropSchema(url, SCHEMA));
     }
     int total = rate * seconds;
-    try (JdbcStorage store = open(url, user, notify)) {
+    try (JdbcStorage store = open(url, user, notify, notifyInterval)) {
       store.createTopic("lat", TopicConfig.partitions(4));
       Process child =
           new ProcessBuilder(
@@ -116,7 +117,8 @@ public final class CrossProcessLatency {
     }
   }
 
-  private static JdbcStorage open(String url, String user, boolean notify) {
+  private static JdbcStorage open(
+      String url, String user, boolean notify, Duration notifyInterval) {
     return JdbcStorage.create(
         url,
         user,
@@ -126,6 +128,7 @@ public final class CrossProcessLatency {
             .maxPoolSize(4)
             .retentionInterval(null)
             .notifications(notify)
+            .notifyInterval(notifyInterval)
             .build());
   }
 
@@ -165,7 +168,7 @@ public final class CrossProcessLatency {
     long[] latencies = new long[total];
     AtomicLong claims = new AtomicLong();
     Semaphore wake = new Semaphore(0);
-    try (JdbcStorage store = open(url, user, notify);
+    try (JdbcStorage store = open(url, user, notify, Duration.ofMillis(10));
         AppendWatch w = store.watchAppends("lat", wake::release)) {
       java.util.concurrent.LinkedBlockingQueue<Ack> acks =
           new java.util.concurrent.LinkedBlockingQueue<>();

@@ -26,6 +26,12 @@ import java.time.InstantSource;
  * @param notifications wake consumers in other processes at once (PostgreSQL {@code LISTEN/NOTIFY};
  *     ignored on H2 and MariaDB, which have none); false leaves them to their poll interval, e.g.
  *     behind a pooler in transaction mode, which drops {@code LISTEN}
+ * @param notifyInterval how long the notifier rests after each round of notifications (0 to 1 s,
+ *     default 10 ms): the first append after a quiet spell is notified at once, and appends during
+ *     a rest wait for its end, so a topic is notified at most once per interval. Shorter wakes
+ *     consumers in other processes sooner under steady traffic (2 ms took about 2 ms off the median
+ *     send-to-handler latency at 10,000 msg/s) at the cost of more notifications, each of which
+ *     wakes every listening backend (2 ms cost small durable producers 10–18 % on two cores)
  */
 public record JdbcStorageConfig(
     String schema,
@@ -33,10 +39,17 @@ public record JdbcStorageConfig(
     InstantSource clock,
     int maxPoolSize,
     Duration retentionInterval,
-    boolean notifications) {
+    boolean notifications,
+    Duration notifyInterval) {
 
   /** The default schema. */
   public static final String DEFAULT_SCHEMA = "sluice";
+
+  /** The default {@link #notifyInterval}. */
+  public static final Duration DEFAULT_NOTIFY_INTERVAL = Duration.ofMillis(10);
+
+  /** The longest {@link #notifyInterval}. */
+  public static final Duration MAX_NOTIFY_INTERVAL = Duration.ofSeconds(1);
 
   /** Checks every field. */
   public JdbcStorageConfig {
@@ -55,6 +68,33 @@ public record JdbcStorageConfig(
       throw new InvalidConfigException(
           "retentionInterval must be positive or null, found " + retentionInterval);
     }
+    if (notifyInterval == null
+        || notifyInterval.isNegative()
+        || notifyInterval.compareTo(MAX_NOTIFY_INTERVAL) > 0) {
+      throw new InvalidConfigException(
+          "notifyInterval must be between 0 and "
+              + MAX_NOTIFY_INTERVAL
+              + ", found "
+              + notifyInterval);
+    }
+  }
+
+  /** A configuration with the default {@link #notifyInterval}. */
+  public JdbcStorageConfig(
+      String schema,
+      boolean migrateOnStart,
+      InstantSource clock,
+      int maxPoolSize,
+      Duration retentionInterval,
+      boolean notifications) {
+    this(
+        schema,
+        migrateOnStart,
+        clock,
+        maxPoolSize,
+        retentionInterval,
+        notifications,
+        DEFAULT_NOTIFY_INTERVAL);
   }
 
   /**
@@ -78,6 +118,7 @@ public record JdbcStorageConfig(
     private int maxPoolSize = 10;
     private Duration retentionInterval = Duration.ofMinutes(5);
     private boolean notifications = true;
+    private Duration notifyInterval = DEFAULT_NOTIFY_INTERVAL;
 
     private Builder() {}
 
@@ -120,10 +161,25 @@ public record JdbcStorageConfig(
       return this;
     }
 
+    /**
+     * How long the notifier rests after each round of notifications (default 10 ms, at most 1 s):
+     * see {@link JdbcStorageConfig#notifyInterval()}.
+     */
+    public Builder notifyInterval(Duration notifyInterval) {
+      this.notifyInterval = notifyInterval;
+      return this;
+    }
+
     /** The configuration. */
     public JdbcStorageConfig build() {
       return new JdbcStorageConfig(
-          schema, migrateOnStart, clock, maxPoolSize, retentionInterval, notifications);
+          schema,
+          migrateOnStart,
+          clock,
+          maxPoolSize,
+          retentionInterval,
+          notifications,
+          notifyInterval);
     }
   }
 }

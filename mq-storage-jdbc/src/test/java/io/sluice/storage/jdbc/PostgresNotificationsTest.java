@@ -1,17 +1,21 @@
 package io.sluice.storage.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Message;
 import io.sluice.api.TopicConfig;
+import io.sluice.api.error.InvalidConfigException;
 import io.sluice.spi.AppendWatch;
 import io.sluice.spi.tck.SettableClock;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +141,56 @@ class PostgresNotificationsTest {
                 .notifications(false)
                 .build())) {
       assertThat(off.capabilities().crossProcessNotifications()).isFalse();
+    }
+  }
+
+  /**
+   * The notifier rests {@code notifyInterval} after each round: the first append after a quiet
+   * spell is heard at once, and a burst during the rest is heard once, at its end.
+   */
+  @Test
+  void appendsDuringTheNotifiersRestAreHeardOnceAtItsEnd() throws Exception {
+    try (AppendWatch warm = watch("warm")) {
+      sendUntilWoken("warm"); // the listener store is listening
+    }
+    AtomicInteger wakes = new AtomicInteger();
+    try (JdbcStorage slow =
+            JdbcStorage.create(
+                PG.dataSource(),
+                JdbcStorageConfig.builder()
+                    .schema(PG.schema())
+                    .clock(new SettableClock())
+                    .retentionInterval(null)
+                    .notifyInterval(JdbcStorageConfig.MAX_NOTIFY_INTERVAL)
+                    .build());
+        AppendWatch created = watch("burst")) {
+      try (AppendWatch counting = listener.watchAppends("burst", wakes::incrementAndGet)) {
+        slow.append("burst", java.util.List.of(one()));
+        await(() -> wakes.get() == 1);
+        long heard = System.nanoTime();
+        for (int i = 0; i < 15; i++) {
+          slow.append("burst", java.util.List.of(one()));
+          Thread.sleep(20);
+        }
+        await(() -> wakes.get() >= 2);
+        assertThat(System.nanoTime() - heard)
+            .as("the burst was heard after the rest")
+            .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(300));
+        Thread.sleep(300); // a third could only come from a notification per append
+        assertThat(wakes.get()).as("15 appends in one rest: one notification").isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void notifyIntervalIsBetweenZeroAndOneSecond() {
+    assertThat(JdbcStorageConfig.defaults().notifyInterval()).isEqualTo(Duration.ofMillis(10));
+    assertThat(JdbcStorageConfig.builder().notifyInterval(Duration.ZERO).build().notifyInterval())
+        .isZero();
+    for (Duration bad : new Duration[] {null, Duration.ofNanos(-1), Duration.ofMillis(1_001)}) {
+      assertThatThrownBy(() -> JdbcStorageConfig.builder().notifyInterval(bad).build())
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining("notifyInterval must be between 0 and PT1S, found " + bad);
     }
   }
 

@@ -60,7 +60,7 @@ public final class Engine implements AutoCloseable {
     this.db = db;
     this.wakeups =
         config.notifications() && db.dialect().notifications()
-            ? new Wakeups(db, dataSource, config.schema())
+            ? new Wakeups(db, dataSource, config.schema(), config.notifyInterval())
             : null;
     Statements sql = db.sql();
     this.topics = new Topics(sql);

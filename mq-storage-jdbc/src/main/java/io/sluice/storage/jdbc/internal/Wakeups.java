@@ -3,6 +3,7 @@ package io.sluice.storage.jdbc.internal;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -17,9 +18,6 @@ import org.jdbi.v3.core.Handle;
  * stores of different schemas on one database never wake each other.
  */
 public final class Wakeups implements AutoCloseable {
-  /** How long the notifier rests after each send: a topic is notified at most once per rest. */
-  static final long DEBOUNCE_NANOS = 10_000_000;
-
   private final Database db;
   private final DataSource dataSource;
   private final String channel;
@@ -29,11 +27,14 @@ public final class Wakeups implements AutoCloseable {
   private PgListener listener;
   private boolean closed;
 
-  Wakeups(Database db, DataSource dataSource, String schema) {
+  /**
+   * Wake-ups on the schema's channel; the notifier rests {@code notifyInterval} after each send.
+   */
+  Wakeups(Database db, DataSource dataSource, String schema, Duration notifyInterval) {
     this.db = db;
     this.dataSource = dataSource;
     this.channel = ("sluice_" + schema).length() <= 63 ? "sluice_" + schema : schema;
-    this.notifier = new Notifier(db, channel, id + ":", DEBOUNCE_NANOS);
+    this.notifier = new Notifier(db, channel, id + ":", notifyInterval.toNanos());
     notifier.start();
   }
 
