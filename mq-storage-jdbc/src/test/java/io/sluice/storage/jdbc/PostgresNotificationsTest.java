@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,19 @@ class PostgresNotificationsTest {
   void close() {
     producer.close();
     listener.close();
+  }
+
+  /** Another store on the test schema, with {@code options} applied to its configuration. */
+  private static JdbcStorage store(UnaryOperator<JdbcStorageConfig.Builder> options) {
+    return JdbcStorage.create(
+        PG.dataSource(),
+        options
+            .apply(
+                JdbcStorageConfig.builder()
+                    .schema(PG.schema())
+                    .clock(new SettableClock())
+                    .retentionInterval(null))
+            .build());
   }
 
   private AppendWatch watch(String topic) {
@@ -154,15 +168,7 @@ class PostgresNotificationsTest {
       sendUntilWoken("warm"); // the listener store is listening
     }
     AtomicInteger wakes = new AtomicInteger();
-    try (JdbcStorage slow =
-            JdbcStorage.create(
-                PG.dataSource(),
-                JdbcStorageConfig.builder()
-                    .schema(PG.schema())
-                    .clock(new SettableClock())
-                    .retentionInterval(null)
-                    .notifyInterval(JdbcStorageConfig.MAX_NOTIFY_INTERVAL)
-                    .build());
+    try (JdbcStorage slow = store(b -> b.notifyInterval(JdbcStorageConfig.MAX_NOTIFY_INTERVAL));
         AppendWatch created = watch("burst")) {
       try (AppendWatch counting = listener.watchAppends("burst", wakes::incrementAndGet)) {
         slow.append("burst", java.util.List.of(one()));
@@ -197,15 +203,7 @@ class PostgresNotificationsTest {
   @Test
   void withNotificationsOffOtherStoresAreNotWoken() throws Exception {
     listener.close();
-    listener =
-        JdbcStorage.create(
-            PG.dataSource(),
-            JdbcStorageConfig.builder()
-                .schema(PG.schema())
-                .clock(new SettableClock())
-                .retentionInterval(null)
-                .notifications(false)
-                .build());
+    listener = store(b -> b.notifications(false));
     try (AppendWatch w = watch("orders")) {
       for (int i = 0; i < 20; i++) {
         producer.append("orders", java.util.List.of(one()));
