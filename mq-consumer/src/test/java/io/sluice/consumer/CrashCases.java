@@ -274,6 +274,26 @@ abstract class CrashCases extends ConsumerCase {
   }
 
   /**
+   * A member that keeps up (its last claim took all there was) does not prefetch while its handler
+   * slots are busy: it waits for slots and claims with their starts, so no delivery needs a start
+   * mark of its own.
+   */
+  @Test
+  void aMemberThatKeepsUpWaitsForSlotsInsteadOfPrefetching() throws Exception {
+    topic("orders", 1);
+    produce("orders", 10);
+    CountDownLatch go = new CountDownLatch(1);
+    group("billing", "orders").concurrency(16).handler(d -> go.await()).start();
+    await().atMost(WAIT).until(() -> storage().claimed.get() == 10);
+    produce("orders", 5); // 10 of 16 slots busy: fewer free than half the prefetch
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> storage().claimed.get() == 10);
+    go.countDown();
+    await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    assertThat(storage().claimedStarted.get()).isEqualTo(15);
+    assertThat(storage().startedDeliveries.get()).as("marked after their claim").isZero();
+  }
+
+  /**
    * Attempts are marked before a handler starts, and only for deliveries with a free handler slot:
    * a prefetched delivery waiting for one uses up no attempt.
    */

@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * for one, it reserves them and claims only as many, asking the store to count their starts in the
  * claim ({@link ClaimRequest#start()}): they go straight to the handlers with no start mark of
  * their own, which on a database saves a round trip and a commit per claim (the latency of a
- * lightly loaded member); the prefetch is claimed by the next round. When a full turn over the
- * topics finds nothing, or the member is paused, it waits {@code pollInterval}, or less when the
- * store reports an append to a subscribed topic ({@link Storage#watchAppends}; the member registers
- * {@link #wake()} for it). A failing claim is reported and retried after a growing pause (up to 2
- * s). While more than {@code max(1000, 4 × (concurrency + prefetch))} acks wait for the store, it
- * does not claim, so a store slower to ack than to claim cannot make leases run out. Every {@code
+ * lightly loaded member); the prefetch is claimed by the next round, but only while there is a
+ * backlog (the last claim came back full): a member that keeps up waits for handler slots instead,
+ * so its deliveries never need a start mark of their own. When a full turn over the topics finds
+ * nothing, or the member is paused, it waits {@code pollInterval}, or less when the store reports
+ * an append to a subscribed topic ({@link Storage#watchAppends}; the member registers {@link
+ * #wake()} for it). A failing claim is reported and retried after a growing pause (up to 2 s).
+ * While more than {@code max(1000, 4 × (concurrency + prefetch))} acks wait for the store, it does
+ * not claim, so a store slower to ack than to claim cannot make leases run out. Every {@code
  * lagInterval} it reports lag per partition.
  */
 final class ClaimLoop extends LoopService {
@@ -51,6 +53,8 @@ final class ClaimLoop extends LoopService {
   private final AtomicInteger free;
   private final ReentrantLock round = new ReentrantLock();
   private volatile boolean paused;
+  private volatile boolean slotWait;
+  private boolean backlog = true;
   private int nextTopic;
   private int failures;
   private long nextLagNanos = System.nanoTime();
@@ -77,7 +81,7 @@ final class ClaimLoop extends LoopService {
   /** {@code n} deliveries left the member: as many places are free again. */
   void freed(int n) {
     int now = free.addAndGet(n);
-    if (now >= threshold && now - n < threshold) {
+    if (slotWait || (now >= threshold && now - n < threshold)) {
       wake();
     }
   }
@@ -116,6 +120,17 @@ final class ClaimLoop extends LoopService {
       waitFor(poll); // woken when enough deliveries finished
       return;
     }
+    if (!backlog && dispatcher.startsInClaims(threshold) && !dispatcher.hasRoom(threshold)) {
+      // The last claim took all there was: wait for handler slots and claim with their starts,
+      // rather than prefetch deliveries that would each need a start mark of their own.
+      slotWait = true;
+      try {
+        waitFor(poll); // woken as deliveries finish
+      } finally {
+        slotWait = false;
+      }
+      return;
+    }
     free.addAndGet(-places);
     int claimed = 0;
     try {
@@ -151,6 +166,7 @@ final class ClaimLoop extends LoopService {
   }
 
   private int claimTopics(int places) {
+    backlog = false;
     List<String> topics = config.topics();
     for (int i = 0; i < topics.size() && !isClosed() && !paused; i++) {
       String topic = topics.get(nextTopic);
@@ -184,6 +200,7 @@ final class ClaimLoop extends LoopService {
         return 0;
       }
       if (!leases.isEmpty()) {
+        backlog = leases.size() == (reserved > 0 ? reserved : places);
         dispatch(leases, claimedAt.plus(config.lease()), reserved);
         return leases.size();
       }

@@ -195,6 +195,24 @@ final class Dispatcher {
     }
   }
 
+  /**
+   * Whether claims can count starts here at all: keys have no lanes and there are at least {@code
+   * min} handler slots.
+   */
+  boolean startsInClaims(int min) {
+    return lanes == null && slots >= min;
+  }
+
+  /** Whether {@link #reserve} would now give at least {@code min} slots. */
+  boolean hasRoom(int min) {
+    lock.lock();
+    try {
+      return !closing && ready.isEmpty() && room() >= min;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Gives back {@code reserved} slots that no claimed delivery took. */
   void unreserve(int reserved) {
     if (reserved == 0) {
