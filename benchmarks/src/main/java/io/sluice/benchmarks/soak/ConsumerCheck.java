@@ -42,7 +42,9 @@ import java.util.Set;
  *     maxAttempts} starts (some counted attempt never reached the handler's first line; a kill
  *     right after the handler began can cause it too)
  * @param abandonedUnmarked abandoned messages with fewer than {@code maxAttempts} starts marked by
- *     the runtime: an attempt the store counted without a {@code markStarted}
+ *     the runtime ({@code markStarted}, or a claim that counts starts): an attempt the store
+ *     counted without either. Each round killed inside a claim that counts starts excuses one
+ *     missing mark (it may have counted attempts it had not yet logged)
  * @param abandonedNotPoison abandoned messages whose handler never hangs (not a fault in itself: a
  *     message in flight at {@code maxAttempts} kills; expected to be rare)
  * @param otherDeadLetters dead letters for any other reason (the handler never throws)
@@ -108,7 +110,7 @@ record ConsumerCheck(
         int started = log.starts.getOrDefault(id, 0);
         withoutStart += started == 0 ? 1 : 0;
         fewerStarts += started < maxAttempts ? 1 : 0;
-        unmarked += log.marks.getOrDefault(id, 0) < maxAttempts ? 1 : 0;
+        unmarked += log.marks.getOrDefault(id, 0) + log.openClaims.size() < maxAttempts ? 1 : 0;
         notPoison += Boolean.TRUE.equals(poison.get(id)) ? 0 : 1;
       } else {
         other++;
@@ -159,6 +161,10 @@ record ConsumerCheck(
     final Set<Long> acked = new HashSet<>();
     final Map<String, Set<Long>> unackedByRound = new HashMap<>();
     final Map<String, Set<Long>> markedNotRunByRound = new HashMap<>();
+
+    /** Rounds killed inside a claim that counts starts (an S line without its E line). */
+    final Set<String> openClaims = new HashSet<>();
+
     long duplicates;
     long redelivered;
     long markCount;
@@ -168,6 +174,14 @@ record ConsumerCheck(
       Log log = new Log();
       for (String[] f : LineLog.read(file)) {
         String round = f[1];
+        if (f[0].equals("S")) {
+          log.openClaims.add(round);
+          continue;
+        }
+        if (f[0].equals("E")) {
+          log.openClaims.remove(round);
+          continue;
+        }
         long id = idAt.get((Long.parseLong(f[2]) << 48) | Long.parseLong(f[3]));
         switch (f[0]) {
           case "M" -> {
