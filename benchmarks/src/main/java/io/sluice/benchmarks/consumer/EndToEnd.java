@@ -65,6 +65,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class EndToEnd {
   private static final int PARTITIONS = 4;
   private static final int SIZE = 256;
+  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  /** This run's schema on PostgreSQL, dropped when the run ends. */
+  private static final String PG_SCHEMA = "sluice_bench_" + Long.toHexString(System.nanoTime());
 
   private EndToEnd() {}
 
@@ -89,6 +93,13 @@ public final class EndToEnd {
       }
     } finally {
       FileStorageBenchmark.delete(dir);
+      if (backend.equals("postgresql")) {
+        try (java.sql.Connection c =
+                java.sql.DriverManager.getConnection(PG_URL, "postgres", null);
+            java.sql.Statement s = c.createStatement()) {
+          s.execute("DROP SCHEMA IF EXISTS " + PG_SCHEMA + " CASCADE");
+        }
+      }
     }
     System.exit(0);
   }
@@ -102,13 +113,10 @@ public final class EndToEnd {
                   .build());
       case "postgresql" ->
           JdbcStorage.create(
-              "jdbc:postgresql://127.0.0.1:5432/test",
+              PG_URL,
               "postgres",
               null,
-              JdbcStorageConfig.builder()
-                  .schema("sluice_bench_" + Long.toHexString(System.nanoTime()))
-                  .maxPoolSize(16)
-                  .build());
+              JdbcStorageConfig.builder().schema(PG_SCHEMA).maxPoolSize(16).build());
       default -> throw new IllegalArgumentException("backend: file, file-os or postgresql");
     };
   }
