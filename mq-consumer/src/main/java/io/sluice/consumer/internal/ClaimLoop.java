@@ -120,16 +120,19 @@ final class ClaimLoop extends LoopService {
       waitFor(poll); // woken when enough deliveries finished
       return;
     }
-    if (!backlog && dispatcher.startsInClaims(threshold) && !dispatcher.hasRoom(threshold)) {
+    if (!backlog && dispatcher.startsInClaims(threshold)) {
       // The last claim took all there was: wait for handler slots and claim with their starts,
-      // rather than prefetch deliveries that would each need a start mark of their own.
+      // rather than prefetch deliveries that would each need a start mark of their own. The flag
+      // is up before the look at the slots, so a delivery finishing in between still wakes us.
       slotWait = true;
       try {
-        waitFor(poll); // woken as deliveries finish
+        if (!dispatcher.hasRoom(threshold)) {
+          waitFor(poll); // woken as deliveries finish
+          return;
+        }
       } finally {
         slotWait = false;
       }
-      return;
     }
     free.addAndGet(-places);
     int claimed = 0;
