@@ -174,7 +174,11 @@ final class ClaimLoop extends LoopService {
     for (int i = 0; i < topics.size() && !isClosed() && !paused; i++) {
       String topic = topics.get(nextTopic);
       nextTopic = (nextTopic + 1) % topics.size();
-      int reserved = startSlots(places);
+      // Slots for a claim that counts their starts, so that its deliveries need no start mark of
+      // their own (on a database, one commit less per claim): every free one up to places, when at
+      // least threshold are free and none of the claimed deliveries waits for one; otherwise none,
+      // and the claim takes places unstarted (the prefetch), marked as slots free up.
+      int reserved = dispatcher.reserve(threshold, places);
       Instant claimedAt = member.clock().instant();
       List<Lease> leases;
       try {
@@ -209,22 +213,6 @@ final class ClaimLoop extends LoopService {
       }
     }
     return 0;
-  }
-
-  /**
-   * Handler slots reserved for a claim that counts the attempts of what it claims, so that the
-   * deliveries need no start mark of their own (on a database, one commit less per claim): every
-   * free slot up to {@code places}, when at least {@code threshold} are free and none of the
-   * claimed deliveries waits for one; otherwise none, and the claim takes {@code places} unstarted
-   * (the prefetch) for the dispatcher to mark as slots free up.
-   */
-  private int startSlots(int places) {
-    int n = dispatcher.reserve(places);
-    if (n < threshold) {
-      dispatcher.unreserve(n);
-      return 0;
-    }
-    return n;
   }
 
   private void handBack(List<Lease> leases) {

@@ -175,19 +175,19 @@ final class Dispatcher {
   }
 
   /**
-   * Reserves up to {@code max} free handler slots for a claim that counts the attempts of what it
-   * claims ({@link io.sluice.spi.ClaimRequest#start()}), so that every delivery of that claim
-   * starts at once: only while no claimed delivery waits for a slot and keys have no lanes ({@code
-   * KEY_ORDERED} may hold a delivery back). Returns how many were reserved; they are given back by
-   * {@link #submitStarted} or {@link #unreserve}.
+   * Reserves the free handler slots, up to {@code max}, for a claim that counts the attempts of
+   * what it claims ({@link io.sluice.spi.ClaimRequest#start()}), so that every delivery of that
+   * claim starts at once; none unless at least {@code min} are free ({@link #startRoom}). Returns
+   * how many were reserved; they are given back by {@link #submitStarted} or {@link #unreserve}.
    */
-  int reserve(int max) {
+  int reserve(int min, int max) {
     lock.lock();
     try {
-      if (closing || lanes != null || !ready.isEmpty()) {
+      int n = startRoom();
+      if (n < min) {
         return 0;
       }
-      int n = Math.max(0, Math.min(max, room()));
+      n = Math.min(max, n);
       marking += n;
       return n;
     } finally {
@@ -207,10 +207,19 @@ final class Dispatcher {
   boolean hasRoom(int min) {
     lock.lock();
     try {
-      return !closing && ready.isEmpty() && room() >= min;
+      return startRoom() >= min;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The slots a claim that counts starts may take: the free ones, while no claimed delivery waits
+   * for a slot and keys have no lanes ({@code KEY_ORDERED} may hold a delivery back); else none.
+   * Lock held.
+   */
+  private int startRoom() {
+    return closing || lanes != null || !ready.isEmpty() ? 0 : Math.max(0, room());
   }
 
   /** Gives back {@code reserved} slots that no claimed delivery took. */
@@ -220,9 +229,7 @@ final class Dispatcher {
     }
     lock.lock();
     try {
-      marking -= reserved;
-      wakeMarker();
-      quiet.signalAll();
+      release(reserved);
     } finally {
       lock.unlock();
     }
@@ -238,13 +245,18 @@ final class Dispatcher {
     List<DeliveryTask> go = gate.start(batch, true);
     lock.lock();
     try {
-      marking -= reserved;
       hand(batch, go);
-      wakeMarker();
-      quiet.signalAll();
+      release(reserved);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Ends a reservation of {@code reserved} slots. Lock held. */
+  private void release(int reserved) {
+    marking -= reserved;
+    wakeMarker();
+    quiet.signalAll();
   }
 
   /** Queues claimed deliveries; false (nothing queued) once closing. */

@@ -39,7 +39,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * <p>The PostgreSQL fast path for unordered groups ({@link #claimNewFast}) does step 2 in
  * auto-commit statements that each take several partitions at once.
  *
- * <p>No claim counts an attempt: a lease's attempt is the attempts counted before it plus one.
+ * <p>A claim counts no attempt unless asked to ({@link ClaimRequest#start()}: the fast path writes
+ * its rows started, and {@code Engine} marks what the general claim took in its transaction): a
+ * lease's attempt is the attempts counted before it plus one.
  *
  * <p>Because appends commit in offset order per partition (see {@link Appender}), the messages a
  * claim can see beyond the cursor are always a dense prefix: the cursor never passes a message that
