@@ -236,14 +236,13 @@ public final class CrossProcessLatency {
       return 0;
     }
     long t1 = System.nanoTime();
+    CLAIMS.add(t1 - t0, warm);
+    long now = t1;
     if (!startInClaim) {
       List<DeliveryId> ids = new ArrayList<>(leases.size());
       leases.forEach(l -> ids.add(l.id()));
       store.markStarted(new StartRequest("g", ids));
-    }
-    long now = System.nanoTime();
-    CLAIMS.add(t1 - t0, warm);
-    if (!startInClaim) {
+      now = System.nanoTime();
       MARKS.add(now - t1, warm);
     }
     for (Lease l : leases) {
