@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -80,6 +81,27 @@ final class DeliveryRows {
 
   private final Statements sql;
   private final boolean arrays;
+
+  /** Per settle statement, its {@link Framing#COMMITTING} text. */
+  private final Map<String, String> committing = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * How the one-statement settles of a call are sent (PostgreSQL, {@link #settleAll}).
+   *
+   * <p>{@code IN_TRANSACTION}: as they are, statements of the caller's transaction.
+   *
+   * <p>{@code COMMITTING}: the caller's transaction holds nothing but this statement (an ack or
+   * start mark of one topic called on its own), so it is sent as {@code SET LOCAL plan_cache_mode =
+   * force_generic_plan; <statement>; COMMIT}. PgJDBC sends the three parts with one {@code Sync}:
+   * one round trip instead of three, each part a prepared statement of its own (so the settle is
+   * still planned once per connection). A statement that fails aborts the transaction and the
+   * server skips the {@code COMMIT}; a retry of rejected ids ({@link #retryRejected}) then runs in
+   * a transaction of its own, framed the same way; the caller's commit finds nothing left to do.
+   */
+  enum Framing {
+    IN_TRANSACTION,
+    COMMITTING
+  }
 
   /** Rows read with these statements; {@code arrays}: many windows in one statement. */
   DeliveryRows(Statements sql, boolean arrays) {
@@ -167,11 +189,13 @@ final class DeliveryRows {
    * PostgreSQL) for these deliveries of one topic and returns, per id (same index), whether it
    * applied. The ids go as arrays and as groups by (partition, token - offset) with the lowest and
    * highest offset and a mask of the group's offsets (see the statements). {@code once}: a repeated
-   * id applies only the first time (ack); else each time (markStarted).
+   * id applies only the first time (ack); else each time (markStarted). With {@link
+   * Framing#COMMITTING} the statement also commits the transaction (see there).
    */
   boolean[] settleAll(
       Handle h,
       String statement,
+      Framing framing,
       String group,
       int topicId,
       List<DeliveryId> ids,
@@ -221,26 +245,37 @@ final class DeliveryRows {
       k++;
     }
     java.util.Set<String> applied = new java.util.HashSet<>();
-    h.createQuery(sql.get(statement))
-        .bind("group", group)
-        .bind("topicId", topicId)
-        .bindArray("partitions", Integer.class, (Object[]) partitions)
-        .bindArray("offsets", Long.class, (Object[]) offsets)
-        .bindArray("tokens", Long.class, (Object[]) tokens)
-        .bindArray("groupPartitions", Integer.class, (Object[]) groupPartitions)
-        .bindArray("deltas", Long.class, (Object[]) deltas)
-        .bindArray("los", Long.class, (Object[]) los)
-        .bindArray("his", Long.class, (Object[]) his)
-        .bindArray("masks", String.class, (Object[]) masks)
-        .bind("now", Database.ts(now))
-        .map(
-            (rs, ctx) ->
-                rs.getInt("partition_no")
-                    + "@"
-                    + rs.getLong("msg_offset")
-                    + "#"
-                    + rs.getLong("token"))
-        .forEach(applied::add);
+    String text =
+        framing == Framing.COMMITTING
+            ? committing.computeIfAbsent(
+                statement, s -> sql.get("plan_generic") + ";\n" + sql.get(s) + ";\nCOMMIT")
+            : sql.get(statement);
+    try (Query q = h.createQuery(text)) {
+      q.bind("group", group)
+          .bind("topicId", topicId)
+          .bindArray("partitions", Integer.class, (Object[]) partitions)
+          .bindArray("offsets", Long.class, (Object[]) offsets)
+          .bindArray("tokens", Long.class, (Object[]) tokens)
+          .bindArray("groupPartitions", Integer.class, (Object[]) groupPartitions)
+          .bindArray("deltas", Long.class, (Object[]) deltas)
+          .bindArray("los", Long.class, (Object[]) los)
+          .bindArray("his", Long.class, (Object[]) his)
+          .bindArray("masks", String.class, (Object[]) masks)
+          .bind("now", Database.ts(now))
+          .execute(
+              (executed, ctx) -> {
+                eachRow(
+                    executed.get(),
+                    rs ->
+                        applied.add(
+                            rs.getInt("partition_no")
+                                + "@"
+                                + rs.getLong("msg_offset")
+                                + "#"
+                                + rs.getLong("token")));
+                return null;
+              });
+    }
     boolean[] out = new boolean[n];
     for (int i = 0; i < n; i++) {
       DeliveryId id = ids.get(i);
@@ -350,6 +385,47 @@ final class DeliveryRows {
       }
     }
     return first;
+  }
+
+  /**
+   * The framing of a call's settle statements: {@code COMMITTING} when the call is {@code alone} in
+   * its transaction and is {@code oneStatement} (one topic, nothing else to write) on a store with
+   * array statements; otherwise in the transaction, which, when the call is alone in it on such a
+   * store, first plans the rest of itself generically (the statements' arrays made PostgreSQL plan
+   * them anew for every call).
+   */
+  Framing framing(Handle h, boolean alone, boolean oneStatement) {
+    if (!arrays || !alone) {
+      return Framing.IN_TRANSACTION;
+    }
+    if (oneStatement) {
+      return Framing.COMMITTING;
+    }
+    h.execute(sql.get("plan_generic"));
+    return Framing.IN_TRANSACTION;
+  }
+
+  /** One row of a result. */
+  @FunctionalInterface
+  interface RowSink {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /** Hands {@code sink} every row of every result set an executed statement returned. */
+  static void eachRow(java.sql.PreparedStatement executed, RowSink sink) throws SQLException {
+    while (true) {
+      ResultSet rs = executed.getResultSet();
+      if (rs != null) {
+        try (rs) {
+          while (rs.next()) {
+            sink.accept(rs);
+          }
+        }
+      } else if (executed.getUpdateCount() == -1) {
+        return;
+      }
+      executed.getMoreResults();
+    }
   }
 
   /** Adds the row to a batch of a statement that names it by its key (a delete, a mark). */

@@ -25,7 +25,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -250,7 +249,7 @@ public final class Engine implements AutoCloseable {
     }
     List<DeliveryId> ids = new ArrayList<>(claimed.size());
     claimed.forEach(l -> ids.add(l.id()));
-    return leases.markStarted(h, group, ids, now).notRejected(claimed);
+    return leases.markStarted(h, group, ids, now, false).notRejected(claimed);
   }
 
   /**
@@ -261,7 +260,7 @@ public final class Engine implements AutoCloseable {
     if (ids.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    return settle("markStarted", h -> leases.markStarted(h, group, ids, db.now()));
+    return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now(), true));
   }
 
   /** Acks in one transaction (one statement per topic where the dialect has array statements). */
@@ -269,25 +268,7 @@ public final class Engine implements AutoCloseable {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
     }
-    return settle("ack", h -> committer.ack(h, group, acks, db.now()));
-  }
-
-  /**
-   * Runs an ack or start mark in one transaction. Where they are array statements (PostgreSQL), the
-   * transaction first sets {@code plan_cache_mode = force_generic_plan} for itself ({@code SET
-   * LOCAL}): their arrays made PostgreSQL plan them anew for every call (about 1 ms of server CPU
-   * each, as long as the statement itself), where the generic plan is built once per connection.
-   */
-  private BatchResult settle(String what, Function<Handle, BatchResult> work) {
-    boolean arrays = db.dialect().arrayAck();
-    return db.tx(
-        what,
-        h -> {
-          if (arrays) {
-            h.execute(db.sql().get("plan_generic"));
-          }
-          return work.apply(h);
-        });
+    return db.tx("ack", h -> committer.ack(h, group, acks, db.now(), true));
   }
 
   /** Reads a partition's log. */
@@ -309,7 +290,8 @@ public final class Engine implements AutoCloseable {
 
   /** Acks the delivery and appends to the dead-letter topic, in one transaction. */
   public Receipt deadLetter(Handle h, DeadLetterRequest r) {
-    BatchResult result = committer.ack(h, r.group(), List.of(Ack.of(r.delivery())), db.now());
+    BatchResult result =
+        committer.ack(h, r.group(), List.of(Ack.of(r.delivery())), db.now(), false);
     if (result.applied() != 1) {
       throw new StaleDeliveryException(
           r.delivery(), "lease expired, re-granted or already settled; nothing dead-lettered");
@@ -344,7 +326,7 @@ public final class Engine implements AutoCloseable {
               throw new WorkFailed(e);
             }
             if (!acks.isEmpty()) {
-              BatchResult acked = committer.ack(h, group, acks, db.now());
+              BatchResult acked = committer.ack(h, group, acks, db.now(), false);
               if (!acked.rejected().isEmpty()) {
                 throw new StaleDeliveryException(
                     acked.rejected().get(0),

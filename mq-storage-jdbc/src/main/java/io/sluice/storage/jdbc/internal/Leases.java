@@ -50,18 +50,22 @@ public final class Leases {
    * rejected. An id repeated in the call is applied (or rejected) each time it appears. Per topic:
    * one lookup of the rows holding the ids ({@link DeliveryRows}), then one batch that marks the
    * single-message rows and one that sets the started bits of runs. A delivery whose offset a run
-   * already has acked is rejected.
+   * already has acked is rejected. {@code alone}: the call is all the handle's transaction holds,
+   * so on PostgreSQL a mark of one topic commits it in the same round trip ({@link
+   * DeliveryRows.Framing}).
    */
-  public BatchResult markStarted(Handle h, String group, List<DeliveryId> ids, Instant now) {
+  public BatchResult markStarted(
+      Handle h, String group, List<DeliveryId> ids, Instant now, boolean alone) {
     Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       byTopic.computeIfAbsent(ids.get(i).topic(), t -> new ArrayList<>()).add(i);
     }
     boolean[] applied = new boolean[ids.size()];
+    DeliveryRows.Framing framing = deliveryRows.framing(h, alone, byTopic.size() == 1);
     for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
       Optional<TopicRow> row = topics.findCached(h, e.getKey());
       if (row.isPresent()) {
-        mark(h, group, row.get().id(), ids, e.getValue(), now, applied);
+        mark(h, framing, group, row.get().id(), ids, e.getValue(), now, applied);
       }
     }
     List<DeliveryId> rejected = new ArrayList<>();
@@ -78,6 +82,7 @@ public final class Leases {
 
   private void mark(
       Handle h,
+      DeliveryRows.Framing framing,
       String group,
       int topicId,
       List<DeliveryId> all,
@@ -88,19 +93,25 @@ public final class Leases {
     indexes.forEach(i -> ids.add(all.get(i)));
     boolean[] done =
         DeliveryRows.retryRejected(
-            markOnce(h, group, topicId, ids, now),
+            markOnce(h, framing, group, topicId, ids, now),
             ids,
-            rest -> markOnce(h, group, topicId, rest, now));
+            rest -> markOnce(h, framing, group, topicId, rest, now));
     for (int k = 0; k < done.length; k++) {
       applied[indexes.get(k)] = done[k];
     }
   }
 
   private boolean[] markOnce(
-      Handle h, String group, int topicId, List<DeliveryId> ids, Instant now) {
+      Handle h,
+      DeliveryRows.Framing framing,
+      String group,
+      int topicId,
+      List<DeliveryId> ids,
+      Instant now) {
     boolean[] applied = new boolean[ids.size()];
     if (arrays) {
-      return deliveryRows.settleAll(h, "delivery_start_many", group, topicId, ids, now, false);
+      return deliveryRows.settleAll(
+          h, "delivery_start_many", framing, group, topicId, ids, now, false);
     }
     DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
     Set<DeliveryRows.Row> singles = new HashSet<>();

@@ -45,8 +45,12 @@ public final class OffsetCommitter {
     this.cursors = cursors;
   }
 
-  /** Applies the valid acks and lists the rejected ones, in the handle's transaction. */
-  public BatchResult ack(Handle h, String group, List<Ack> acks, Instant now) {
+  /**
+   * Applies the valid acks and lists the rejected ones, in the handle's transaction. {@code alone}:
+   * the call is all that transaction holds, so on PostgreSQL acks of one topic without processed
+   * keys commit it in the same round trip ({@link DeliveryRows.Framing}).
+   */
+  public BatchResult ack(Handle h, String group, List<Ack> acks, Instant now, boolean alone) {
     Map<String, Optional<TopicRow>> rows = new HashMap<>();
     Map<Integer, List<Ack>> byTopic = new java.util.TreeMap<>();
     List<DeliveryId> rejected = new ArrayList<>();
@@ -60,8 +64,10 @@ public final class OffsetCommitter {
       }
     }
     List<Ack> applied = new ArrayList<>();
+    boolean keys = acks.stream().anyMatch(a -> a.processedKey() != null);
+    DeliveryRows.Framing framing = deliveryRows.framing(h, alone, byTopic.size() == 1 && !keys);
     for (Map.Entry<Integer, List<Ack>> e : byTopic.entrySet()) {
-      boolean[] done = settle(h, group, e.getKey(), e.getValue(), now);
+      boolean[] done = settle(h, framing, group, e.getKey(), e.getValue(), now);
       for (int i = 0; i < done.length; i++) {
         if (done[i]) {
           applied.add(e.getValue().get(i));
@@ -80,16 +86,30 @@ public final class OffsetCommitter {
    * of the other runs. Returns, per ack, whether it applied; a repeated id applies once (the
    * first).
    */
-  private boolean[] settle(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
-    boolean[] done = settleOnce(h, group, topicId, acks, now);
-    return DeliveryRows.retryRejected(done, acks, rest -> settleOnce(h, group, topicId, rest, now));
+  private boolean[] settle(
+      Handle h,
+      DeliveryRows.Framing framing,
+      String group,
+      int topicId,
+      List<Ack> acks,
+      Instant now) {
+    boolean[] done = settleOnce(h, framing, group, topicId, acks, now);
+    return DeliveryRows.retryRejected(
+        done, acks, rest -> settleOnce(h, framing, group, topicId, rest, now));
   }
 
-  private boolean[] settleOnce(Handle h, String group, int topicId, List<Ack> acks, Instant now) {
+  private boolean[] settleOnce(
+      Handle h,
+      DeliveryRows.Framing framing,
+      String group,
+      int topicId,
+      List<Ack> acks,
+      Instant now) {
     List<DeliveryId> ids = new ArrayList<>(acks.size());
     acks.forEach(a -> ids.add(a.delivery()));
     if (arrays) {
-      return deliveryRows.settleAll(h, "delivery_ack_many", group, topicId, ids, now, true);
+      return deliveryRows.settleAll(
+          h, "delivery_ack_many", framing, group, topicId, ids, now, true);
     }
     DeliveryRows.Row[] rows = deliveryRows.locate(h, group, topicId, ids, now);
     boolean[] done = new boolean[acks.size()];
