@@ -49,7 +49,10 @@ import java.util.concurrent.locks.LockSupport;
  *       drain that also pays for JIT compilation of the runtime's code, then a second group: the
  *       steady state), and print each one's ratio to the SPI path with starts.
  *   <li>{@code latency}: send {@code rate} messages per second for {@code seconds}, each carrying
- *       its send time; the consumer records send-to-handler latency; prints p50/p99/p99.9.
+ *       its send time; the consumer (concurrency 64, prefetch 512, or as given) records
+ *       send-to-handler latency; prints p50/p99/p99.9 without the first fifth (JIT warm-up), and
+ *       p50/p99 of each 5 s window by send time, which shows a backlog built while the code was
+ *       still being compiled and how long the group took to work it off.
  *   <li>{@code send}: one thread sends {@code count} messages one at a time, first with the
  *       blocking {@code send}, then with {@code sendAsync(...).join()} (which waits for the default
  *       1 ms linger); prints the rate and p50/p99 of each.
@@ -59,8 +62,9 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * Usage: {@code EndToEnd <file|file-os|postgresql> <drain|latency|send|send-async> [count|rate]
- * [seconds] [lingerMicros]} (the producer's linger in latency mode, default 1,000 µs as in {@code
- * ProducerConfig.DEFAULT}).
+ * [seconds] [lingerMicros] [concurrency] [prefetch]} (latency mode: the producer's linger, default
+ * 1,000 µs as in {@code ProducerConfig.DEFAULT}; the group's concurrency and prefetch, default 64
+ * and 512; 0 for both takes the group defaults).
  */
 public final class EndToEnd {
   private static final int PARTITIONS = 4;
@@ -89,7 +93,16 @@ public final class EndToEnd {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         long lingerMicros = args.length > 4 ? Long.parseLong(args[4]) : 1_000;
-        latency(sluice, backend, rate, seconds, Duration.ofNanos(lingerMicros * 1_000));
+        int concurrency = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+        int prefetch = args.length > 6 ? Integer.parseInt(args[6]) : 512;
+        latency(
+            sluice,
+            backend,
+            rate,
+            seconds,
+            Duration.ofNanos(lingerMicros * 1_000),
+            concurrency,
+            prefetch);
       }
     } finally {
       FileStorageBenchmark.delete(dir);
@@ -282,19 +295,28 @@ public final class EndToEnd {
   }
 
   private static void latency(
-      Sluice sluice, String backend, int rate, int seconds, Duration linger) {
+      Sluice sluice,
+      String backend,
+      int rate,
+      int seconds,
+      Duration linger,
+      int concurrency,
+      int prefetch) {
     sluice.admin().createTopic("lat", TopicConfig.partitions(PARTITIONS));
     int total = rate * seconds;
     AtomicLongArray latencies = new AtomicLongArray(total);
     AtomicLong received = new AtomicLong();
+    var builder = sluice.consumer("lat").subscribe("lat");
+    if (concurrency > 0) {
+      builder =
+          builder
+              .concurrency(concurrency)
+              .prefetch(prefetch)
+              .batchSize(Math.max(64, prefetch))
+              .pollInterval(Duration.ofMillis(1));
+    }
     ConsumerGroup g =
-        sluice
-            .consumer("lat")
-            .subscribe("lat")
-            .concurrency(64)
-            .prefetch(512)
-            .batchSize(512)
-            .pollInterval(Duration.ofMillis(1))
+        builder
             .handler(
                 d -> {
                   ByteBuffer b = ByteBuffer.wrap(d.payload());
@@ -337,6 +359,13 @@ public final class EndToEnd {
         p.ms(0.99),
         p.ms(0.999),
         p.maxMs());
+    StringBuilder windows = new StringBuilder("by send time, p50/p99 ms:");
+    int window = 5 * rate;
+    for (int from = 0; from < total; from += window) {
+      Percentiles w = new Percentiles(all, from, Math.min(total, from + window));
+      windows.append(String.format(" %ds %.1f/%.1f", from / rate, w.ms(0.5), w.ms(0.99)));
+    }
+    System.out.println(windows);
   }
 
   private static void sends(Sluice sluice, String backend, int count) {
