@@ -263,7 +263,12 @@ public final class Engine implements AutoCloseable {
     return db.tx("markStarted", h -> leases.markStarted(h, group, ids, db.now(), true));
   }
 
-  /** Acks in one transaction (one statement per topic where the dialect has array statements). */
+  /**
+   * Acks in one transaction: one statement per topic where the dialect has array statements, and on
+   * PostgreSQL a call of one topic without processed keys sends that statement with its {@code
+   * COMMIT} in one round trip ({@link DeliveryRows.Framing}; ids rejected because a concurrent
+   * split moved them are retried in a second transaction).
+   */
   public BatchResult ack(String group, List<Ack> acks) {
     if (acks.isEmpty()) {
       return BatchResult.allApplied(0);
