@@ -14,9 +14,12 @@ import io.sluice.spi.StartRequest;
 import io.sluice.storage.jdbc.JdbcStorage;
 import io.sluice.storage.jdbc.JdbcStorageConfig;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -43,7 +46,11 @@ import java.util.concurrent.locks.LockSupport;
  * appends, and with {@code notify} other processes' through LISTEN/NOTIFY). Then the parent stays
  * idle for 5 s and the child counts its claim statements in that time. Latencies and call times are
  * reported without the first quarter of the run (JIT warm-up: on two cores the compilers compete
- * with the run for seconds).
+ * with the run for seconds). Then, for the messages around p50, p90, p99 and p99.9, where their
+ * time went: from the send time to the return of the append that stored it (the producer hands the
+ * child its return times through a file), from then to the consumer's last wake-up before the claim
+ * that returned it (the notification), from whichever came later to the start of that claim, and
+ * the claim itself.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.jdbc.CrossProcessLatency \
@@ -62,6 +69,9 @@ public final class CrossProcessLatency {
 
   private static final Durations CLAIMS = new Durations();
   private static final Durations MARKS = new Durations();
+
+  /** The consumer's last wake-up by the store ({@code System.nanoTime}). */
+  private static volatile long lastWake;
 
   private CrossProcessLatency() {}
 
@@ -84,6 +94,7 @@ public final class CrossProcessLatency {
       s.execute(BenchSql.dropSchema(url, SCHEMA));
     }
     int total = rate * seconds;
+    Path stored = Files.createTempFile("sluice-latency", ".bin");
     try (JdbcStorage store = open(url, user, notify, notifyInterval)) {
       store.createTopic("lat", TopicConfig.partitions(4));
       Process child =
@@ -98,7 +109,8 @@ public final class CrossProcessLatency {
                   Integer.toString(total),
                   Long.toString(pollMillis),
                   Boolean.toString(notify),
-                  Boolean.toString(startInClaim))
+                  Boolean.toString(startInClaim),
+                  stored.toString())
               .redirectErrorStream(true)
               .start();
       BufferedReader out =
@@ -107,13 +119,15 @@ public final class CrossProcessLatency {
       while ((line = out.readLine()) != null && !line.equals("ready")) {
         // start-up logging
       }
-      produce(store, rate, total);
+      writeLongs(stored, produce(store, rate, total));
       while ((line = out.readLine()) != null) {
         if (!line.contains(" INFO ")) {
           System.out.println(line);
         }
       }
       child.waitFor(1, TimeUnit.MINUTES);
+    } finally {
+      Files.deleteIfExists(stored);
     }
   }
 
@@ -132,7 +146,9 @@ public final class CrossProcessLatency {
             .build());
   }
 
-  private static void produce(JdbcStorage store, int rate, int total) {
+  /** Sends at {@code rate}; returns, per message, when the append that stored it returned. */
+  private static long[] produce(JdbcStorage store, int rate, int total) {
+    long[] storedAt = new long[total];
     long start = System.nanoTime();
     int sent = 0;
     while (sent < total) {
@@ -146,7 +162,9 @@ public final class CrossProcessLatency {
       if (!batch.isEmpty()) {
         long t0 = System.nanoTime();
         store.append("lat", batch);
-        APPENDS.add(System.nanoTime() - t0, sent > total / 4);
+        long t1 = System.nanoTime();
+        Arrays.fill(storedAt, sent - batch.size(), sent, t1);
+        APPENDS.add(t1 - t0, sent > total / 4);
       }
       LockSupport.parkNanos(1_000_000);
     }
@@ -156,6 +174,19 @@ public final class CrossProcessLatency {
         APPENDS.count(),
         total / (double) APPENDS.count(),
         APPENDS);
+    return storedAt;
+  }
+
+  private static void writeLongs(Path file, long[] values) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES);
+    b.asLongBuffer().put(values);
+    Files.write(file, b.array());
+  }
+
+  private static long[] readLongs(Path file, int count) throws IOException {
+    long[] values = new long[count];
+    ByteBuffer.wrap(Files.readAllBytes(file)).asLongBuffer().get(values);
+    return values;
   }
 
   private static void consume(String[] args) throws Exception {
@@ -165,11 +196,19 @@ public final class CrossProcessLatency {
     long pollMillis = Long.parseLong(args[4]);
     boolean notify = Boolean.parseBoolean(args[5]);
     boolean startInClaim = Boolean.parseBoolean(args[6]);
+    Path stored = Path.of(args[7]);
     long[] latencies = new long[total];
+    Trace trace = new Trace(total);
     AtomicLong claims = new AtomicLong();
     Semaphore wake = new Semaphore(0);
     try (JdbcStorage store = open(url, user, notify, Duration.ofMillis(10));
-        AppendWatch w = store.watchAppends("lat", wake::release)) {
+        AppendWatch w =
+            store.watchAppends(
+                "lat",
+                () -> {
+                  lastWake = System.nanoTime();
+                  wake.release();
+                })) {
       java.util.concurrent.LinkedBlockingQueue<Ack> acks =
           new java.util.concurrent.LinkedBlockingQueue<>();
       Thread acker =
@@ -201,16 +240,18 @@ public final class CrossProcessLatency {
                 pollMillis,
                 acks,
                 received > total / 4,
-                startInClaim);
+                startInClaim,
+                trace);
       }
       long before = claims.get();
       long idleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
       while (System.nanoTime() < idleEnd) {
-        round(store, claims, latencies, wake, pollMillis, acks, false, startInClaim);
+        round(store, claims, latencies, wake, pollMillis, acks, false, startInClaim, trace);
       }
       acker.interrupt();
       double idleRate = (claims.get() - before) / (double) IDLE_SECONDS;
       report(latencies, pollMillis, notify, startInClaim, idleRate);
+      trace.report(latencies, total / 4, readLongs(stored, total));
     }
   }
 
@@ -223,9 +264,11 @@ public final class CrossProcessLatency {
       long pollMillis,
       java.util.Queue<Ack> ackQueue,
       boolean warm,
-      boolean startInClaim)
+      boolean startInClaim,
+      Trace trace)
       throws InterruptedException {
     wake.drainPermits();
+    long woken = lastWake;
     long t0 = System.nanoTime();
     List<Lease> leases =
         store.claim(
@@ -248,7 +291,9 @@ public final class CrossProcessLatency {
     for (Lease l : leases) {
       ByteBuffer b = ByteBuffer.wrap(l.message().message().payload());
       int n = b.getInt();
-      latencies[n] = now - b.getLong();
+      long sent = b.getLong();
+      latencies[n] = now - sent;
+      trace.record(n, sent, woken, t0, t1);
       ackQueue.add(Ack.of(l.id()));
     }
     return leases.size();
@@ -276,6 +321,69 @@ public final class CrossProcessLatency {
         latencies.length / (double) CLAIMS.count(),
         CLAIMS,
         MARKS);
+  }
+
+  /** Per message: its send time, the wake-up before the claim that returned it, that claim. */
+  private static final class Trace {
+    private final long[] sent;
+    private final long[] woken;
+    private final long[] claimStart;
+    private final long[] claimEnd;
+
+    Trace(int total) {
+      sent = new long[total];
+      woken = new long[total];
+      claimStart = new long[total];
+      claimEnd = new long[total];
+    }
+
+    void record(int n, long sentAt, long wokenAt, long start, long end) {
+      sent[n] = sentAt;
+      woken[n] = wokenAt;
+      claimStart[n] = start;
+      claimEnd[n] = end;
+    }
+
+    /**
+     * For the messages after {@code from} at each quantile of latency (the 0.5 % of them from the
+     * quantile up), the mean of each part of their latency.
+     */
+    void report(long[] latencies, int from, long[] storedAt) {
+      Integer[] order = new Integer[latencies.length - from];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = from + i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(latencies[a], latencies[b]));
+      System.out.println(
+          "where the time went (means around each quantile): send -> append returned, -> wake-up"
+              + " (notification), -> claim start, claim");
+      for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
+        int lo = (int) (order.length * q);
+        int hi = Math.min(order.length, lo + Math.max(1, order.length / 200));
+        double append = 0;
+        double notified = 0;
+        double waited = 0;
+        double claim = 0;
+        for (int k = lo; k < hi; k++) {
+          int i = order[k];
+          long ready = Math.max(storedAt[i], woken[i]);
+          append += storedAt[i] - sent[i];
+          notified += Math.max(0, woken[i] - storedAt[i]);
+          waited += claimStart[i] - ready;
+          claim += claimEnd[i] - claimStart[i];
+        }
+        int c = hi - lo;
+        System.out.printf(
+            Locale.ROOT,
+            "  p%s %.2f ms: %.2f + %.2f + %.2f + %.2f ms%n",
+            q == 0.999 ? "99.9" : Integer.toString((int) Math.round(q * 100)),
+            latencies[order[lo]] / 1e6,
+            append / c / 1e6,
+            notified / c / 1e6,
+            waited / c / 1e6,
+            claim / c / 1e6);
+      }
+    }
   }
 
   /** Call times; those after the warm-up are kept for percentiles. */
