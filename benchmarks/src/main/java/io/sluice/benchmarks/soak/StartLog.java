@@ -29,9 +29,7 @@ final class StartLog {
             new Class<?>[] {Storage.class},
             (proxy, method, args) -> {
               if (method.getName().equals("markStarted") && args[0] instanceof StartRequest r) {
-                for (DeliveryId id : r.deliveries()) {
-                  log.append("M " + round + " " + id.partition() + " " + id.offset());
-                }
+                r.deliveries().forEach(id -> mark(log, round, id));
               }
               boolean starting =
                   method.getName().equals("claim")
@@ -49,12 +47,15 @@ final class StartLog {
               if (starting) {
                 @SuppressWarnings("unchecked")
                 List<Lease> leases = (List<Lease>) result;
-                for (Lease l : leases) {
-                  log.append("M " + round + " " + l.id().partition() + " " + l.id().offset());
-                }
+                leases.forEach(l -> mark(log, round, l.id()));
                 log.append("E " + round + " 0 0");
               }
               return result;
             });
+  }
+
+  /** The line of one counted attempt. */
+  private static void mark(LineLog log, String round, DeliveryId id) {
+    log.append("M " + round + " " + id.partition() + " " + id.offset());
   }
 }

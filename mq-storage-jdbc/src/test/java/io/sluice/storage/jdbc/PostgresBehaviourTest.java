@@ -98,13 +98,8 @@ class PostgresBehaviourTest extends JdbcBehaviourTest {
     store.append("u", batch(2, "u-"));
     try (Connection physical = dataSource().getConnection()) {
       List<String> sent = new CopyOnWriteArrayList<>();
-      JdbcStorageConfig config =
-          JdbcStorageConfig.builder()
-              .schema(schema())
-              .clock(clock)
-              .retentionInterval(null)
-              .notifications(false) // no listener connection: this store has one connection
-              .build();
+      // No listener connection: this store has one connection.
+      JdbcStorageConfig config = Stores.config(schema(), clock).notifications(false).build();
       try (JdbcStorage one = JdbcStorage.create(oneConnection(physical, sent), config)) {
         List<Lease> t = one.claim(ClaimRequest.of("g", "t", 6, LEASE));
         List<Lease> u = one.claim(ClaimRequest.of("g", "u", 2, LEASE));

@@ -54,14 +54,7 @@ class PostgresNotificationsTest {
   /** Another store on the test schema, with {@code options} applied to its configuration. */
   private static JdbcStorage store(UnaryOperator<JdbcStorageConfig.Builder> options) {
     return JdbcStorage.create(
-        PG.dataSource(),
-        options
-            .apply(
-                JdbcStorageConfig.builder()
-                    .schema(PG.schema())
-                    .clock(new SettableClock())
-                    .retentionInterval(null))
-            .build());
+        PG.dataSource(), options.apply(Stores.config(PG.schema(), new SettableClock())).build());
   }
 
   private AppendWatch watch(String topic) {
@@ -146,14 +139,7 @@ class PostgresNotificationsTest {
   @Test
   void theCapabilitiesSayWhetherNotificationsCrossProcesses() {
     assertThat(listener.capabilities().crossProcessNotifications()).isTrue();
-    try (JdbcStorage off =
-        JdbcStorage.create(
-            PG.dataSource(),
-            JdbcStorageConfig.builder()
-                .schema(PG.schema())
-                .retentionInterval(null)
-                .notifications(false)
-                .build())) {
+    try (JdbcStorage off = store(b -> b.notifications(false))) {
       assertThat(off.capabilities().crossProcessNotifications()).isFalse();
     }
   }

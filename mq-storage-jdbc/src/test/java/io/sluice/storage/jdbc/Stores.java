@@ -24,9 +24,12 @@ final class Stores {
 
   /** A store on {@code ds} in {@code schema} with the given clock; no background retention. */
   static JdbcStorage open(DataSource ds, String schema, InstantSource clock) {
-    return JdbcStorage.create(
-        ds,
-        JdbcStorageConfig.builder().schema(schema).clock(clock).retentionInterval(null).build());
+    return JdbcStorage.create(ds, config(schema, clock).build());
+  }
+
+  /** The configuration of {@link #open}, for a test to add to. */
+  static JdbcStorageConfig.Builder config(String schema, InstantSource clock) {
+    return JdbcStorageConfig.builder().schema(schema).clock(clock).retentionInterval(null);
   }
 
   /** Deletes every row of Sluice's tables in {@code schema} (which must exist). */
