@@ -118,6 +118,7 @@ abstract class BatchCases extends ConsumerCase {
             })
         .start();
     await().atMost(WAIT).until(() -> lag("billing", "orders") == 0);
+    await().atMost(WAIT).until(() -> stats().deadLettered.get() >= 1); // told after the store
     assertThat(stats().deadLetterReasons).containsExactly("bad order");
     assertAcked(5);
   }
